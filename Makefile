@@ -1,0 +1,62 @@
+# Every target bootstraps what it needs (.venv, node_modules) on first use.
+# `make help` lists the targets; `make test` is what CI runs.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+VENV_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.package-lock.json
+MOCK_PORT ?= 8000
+MOCK_TOKEN ?= dev-token
+
+# The generator's ruff post hooks and the console scripts are found on PATH.
+export PATH := $(BIN):$(PATH)
+
+.DEFAULT_GOAL := help
+.PHONY: help venv node generate check-generated lint-spec lint typecheck test mock lock clean
+
+help: ## Show this list of targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(VENV_STAMP): pyproject.toml constraints.txt generated/pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e generated -e '.[dev]'
+	@touch $@
+
+venv: $(VENV_STAMP) ## Create or update .venv with the pinned Python dependencies
+
+$(NODE_STAMP): package.json package-lock.json
+	@npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+node: ## Install the pinned Node tools (Spectral, Optic) from package-lock.json
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(NODE_STAMP); \
+	else echo "node: npm is missing; Spectral and Optic steps will be skipped"; fi
+
+generate: $(VENV_STAMP) ## Regenerate generated/ from openapi.yaml (replaced only on success)
+	@$(BIN)/python scripts/regenerate.py
+
+check-generated: $(VENV_STAMP) ## Fail when generated/ differs from what openapi.yaml produces
+	@$(BIN)/python scripts/check_generated.py
+
+lint-spec: $(VENV_STAMP) ## Validate openapi.yaml (openapi-spec-validator, then Spectral)
+	@scripts/lint-spec openapi.yaml
+
+lint: $(VENV_STAMP) ## Ruff and mypy --strict on the kit, mypy --strict on the generated client
+	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check --quiet .
+	@$(BIN)/mypy
+	@$(BIN)/mypy --strict generated/bolna_sip_trunks_client
+
+test: lint lint-spec check-generated ## Everything CI runs: lints, generated-code freshness, pytest
+	@$(BIN)/pytest
+
+mock: $(VENV_STAMP) ## Serve the embedded mock on 127.0.0.1:$MOCK_PORT with token $MOCK_TOKEN
+	@$(BIN)/python -m mock_api --port $(MOCK_PORT) --token $(MOCK_TOKEN)
+
+lock: $(VENV_STAMP) ## Rewrite constraints.txt from the current .venv
+	@{ echo "# Transitive pins for .venv; regenerate with \`make lock\` after changing pyproject.toml."; \
+	  $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt
+
+clean: ## Remove .venv, node_modules, reports and caches
+	rm -rf $(VENV) node_modules reports .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -1,0 +1,36 @@
+"""openapi.yaml as data: its schemas as JSON Schema 2020-12 validators.
+
+The suite derives its expectations from the spec and the contract document, so this module is
+the one place that reads the spec file. Validation uses jsonschema-rs because its `pattern`
+follows ECMA-262 as JSON Schema requires (`$` only at the very end); Python's `re`, which the
+`jsonschema` package uses, would accept a trailing newline.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+import yaml
+
+SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
+
+
+@cache
+def load_spec(path: Path = SPEC_PATH) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
+        document: dict[str, Any] = yaml.safe_load(handle)
+    return document
+
+
+@cache
+def schema_validator(name: str, path: Path = SPEC_PATH) -> jsonschema_rs.Draft202012Validator:
+    """A validator for `#/components/schemas/<name>`, with the spec's `$ref`s resolvable."""
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": f"#/components/schemas/{name}",
+        "components": load_spec(path)["components"],
+    }
+    return jsonschema_rs.Draft202012Validator(schema, validate_formats=True)

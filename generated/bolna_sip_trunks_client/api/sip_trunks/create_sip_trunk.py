@@ -1,0 +1,211 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.sip_trunk import SipTrunk
+from ...models.sip_trunk_create import SipTrunkCreate
+from ...models.validation_error import ValidationError
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: SipTrunkCreate,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/sip-trunks/trunks",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | SipTrunk | ValidationError | None:
+    if response.status_code == 200:
+        response_200 = SipTrunk.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 201:
+        response_201 = SipTrunk.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 422:
+        response_422 = ValidationError.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | SipTrunk | ValidationError]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: SipTrunkCreate,
+) -> Response[Error | SipTrunk | ValidationError]:
+    """Create a SIP trunk
+
+     Creates a trunk. `userpass` trunks need `auth_username` and `auth_password`; `ip-based`
+    trunks need at least one `ip_identifiers` entry (otherwise 400). Credentials sent for an
+    `ip-based` trunk are ignored. `media_encryption: sdes` requires
+    `transport: transport-tls` (otherwise 400). Bolna's pages disagree on 200 or 201; both
+    mean success.
+
+    Args:
+        body (SipTrunkCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | SipTrunk | ValidationError]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: SipTrunkCreate,
+) -> Error | SipTrunk | ValidationError | None:
+    """Create a SIP trunk
+
+     Creates a trunk. `userpass` trunks need `auth_username` and `auth_password`; `ip-based`
+    trunks need at least one `ip_identifiers` entry (otherwise 400). Credentials sent for an
+    `ip-based` trunk are ignored. `media_encryption: sdes` requires
+    `transport: transport-tls` (otherwise 400). Bolna's pages disagree on 200 or 201; both
+    mean success.
+
+    Args:
+        body (SipTrunkCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | SipTrunk | ValidationError
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: SipTrunkCreate,
+) -> Response[Error | SipTrunk | ValidationError]:
+    """Create a SIP trunk
+
+     Creates a trunk. `userpass` trunks need `auth_username` and `auth_password`; `ip-based`
+    trunks need at least one `ip_identifiers` entry (otherwise 400). Credentials sent for an
+    `ip-based` trunk are ignored. `media_encryption: sdes` requires
+    `transport: transport-tls` (otherwise 400). Bolna's pages disagree on 200 or 201; both
+    mean success.
+
+    Args:
+        body (SipTrunkCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | SipTrunk | ValidationError]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: SipTrunkCreate,
+) -> Error | SipTrunk | ValidationError | None:
+    """Create a SIP trunk
+
+     Creates a trunk. `userpass` trunks need `auth_username` and `auth_password`; `ip-based`
+    trunks need at least one `ip_identifiers` entry (otherwise 400). Credentials sent for an
+    `ip-based` trunk are ignored. `media_encryption: sdes` requires
+    `transport: transport-tls` (otherwise 400). Bolna's pages disagree on 200 or 201; both
+    mean success.
+
+    Args:
+        body (SipTrunkCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | SipTrunk | ValidationError
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed
