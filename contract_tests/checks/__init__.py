@@ -1,0 +1,1 @@
+"""The contract checks, one module per check family (see plugin.CHECK_MODULES for the order)."""

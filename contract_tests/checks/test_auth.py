@@ -1,0 +1,57 @@
+"""No token and a wrong token answer 401 on every operation, and change nothing."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import pytest
+
+from contract_tests.safety import TRUNKS_PATH
+from contract_tests.target import Target
+from contract_tests.trunks import Workbench
+
+# (method, path template, body) for every operation of the spec.
+OPERATIONS: list[tuple[str, str, dict[str, Any] | None]] = [
+    ("GET", TRUNKS_PATH, None),
+    ("POST", TRUNKS_PATH, "create"),  # type: ignore[list-item]
+    ("GET", TRUNKS_PATH + "/{trunk}", None),
+    ("PATCH", TRUNKS_PATH + "/{trunk}", {"is_active": False, "description": "changed without a token"}),
+    ("DELETE", TRUNKS_PATH + "/{trunk}", None),
+    ("POST", TRUNKS_PATH + "/{trunk}/numbers", {"phone_number": "+99912345678"}),
+    ("GET", TRUNKS_PATH + "/{trunk}/numbers", None),
+    ("DELETE", TRUNKS_PATH + "/{trunk}/numbers/{number}", None),
+]
+CREDENTIALS = {"missing token": None, "wrong token": "wrong"}
+
+
+@pytest.mark.parametrize("credential", CREDENTIALS, ids=list(CREDENTIALS))
+@pytest.mark.parametrize(("method", "template", "body"), OPERATIONS, ids=[f"{m} {p}" for m, p, _ in OPERATIONS])
+def test_unauthenticated_request_is_refused_and_changes_nothing(
+    method: str, template: str, body: Any, credential: str, target: Target, workbench: Workbench
+) -> None:
+    writes_outside_patch = method in ("POST", "DELETE") and template != TRUNKS_PATH + "/{trunk}/numbers/{number}"
+    if writes_outside_patch and not workbench.throwaway:
+        pytest.skip("works on an existing trunk (BOLNA_TRUNK_ID): creates and deletes nothing")
+    trunk_id = workbench.trunk_id()
+    numbers_before = workbench.numbers(trunk_id)
+    before = workbench.get(trunk_id)
+    trunks_before = workbench.trunk_count()
+    number_id = numbers_before[0]["id"] if numbers_before else "none"
+    path = template.format(trunk=trunk_id, number=number_id)
+    json_body = workbench.create_body("userpass") if body == "create" else body
+    with target.http(authenticated=False) as http:
+        headers = {"Authorization": f"Bearer {credential}-{secrets.token_hex(8)}"} if credential else {}
+        response = http.request(method, path, json=json_body, headers=headers)
+    assert response.status_code == 401, f"{method} {template} ({credential}) answered {response.status_code}, not 401"
+    detail = (
+        response.json().get("detail")
+        if response.headers.get("content-type", "").startswith("application/json")
+        else None
+    )
+    assert isinstance(detail, str), f"401 must carry {{'detail': <text>}}, got {response.text[:200]}"
+    assert workbench.get(trunk_id) == before, f"{method} {template} without a valid token changed the trunk"
+    assert workbench.numbers(trunk_id) == numbers_before, (
+        f"{method} {template} without a valid token changed its numbers"
+    )
+    assert workbench.trunk_count() == trunks_before, f"{method} {template} without a valid token changed the trunk list"

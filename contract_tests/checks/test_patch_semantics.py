@@ -1,0 +1,177 @@
+"""PATCH changes exactly the fields sent (contract: "PATCH /sip-trunks/trunks/{trunk_id}: the rules").
+
+Driven through the generated client wherever a typed call can express the case.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import httpx
+import pytest
+from bolna_sip_trunks_client import AuthenticatedClient
+from bolna_sip_trunks_client.api.sip_trunks import update_sip_trunk
+from bolna_sip_trunks_client.models import GatewayInput, SipTrunkUpdate
+from hypothesis import example, given
+
+from contract_tests.hypothesis_settings import for_budget
+from contract_tests.model import differences, expected_after
+from contract_tests.safety import TRUNKS_PATH
+from contract_tests.strategies import patch_bodies
+from contract_tests.target import Target
+from contract_tests.trunks import Workbench
+
+KINDS = ["userpass", "ip-based"]
+
+
+def send_patch(api: AuthenticatedClient, trunk_id: str, patch: dict[str, Any]) -> httpx.Response:
+    """PATCH through the generated client; returns the raw answer for exact comparison."""
+    body = SipTrunkUpdate.from_dict(patch)
+    assert body.to_dict() == patch, "the generated client would not send the body as drawn"
+    response = update_sip_trunk.sync_detailed(trunk_id, client=api, body=body)
+    return httpx.Response(response.status_code, content=response.content, headers=response.headers)
+
+
+def timestamp(value: object) -> datetime:
+    assert isinstance(value, str), f"expected an RFC 3339 date-time string, got {value!r}"
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def assert_patch_obeys_contract(
+    workbench: Workbench,
+    api: AuthenticatedClient,
+    trunk_id: str,
+    patch: dict[str, Any],
+    before: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Send `patch`, check the answer and a GET against the model; return the trunk after it."""
+    before = workbench.get(trunk_id) if before is None else before
+    expected = expected_after(before, patch)
+    response = send_patch(api, trunk_id, patch)
+    sent = json.dumps(patch)[:300]
+    assert response.status_code == expected.status, (
+        f"PATCH {sent} on a {before['auth_type']} trunk: the contract expects {expected.status}"
+        f"{' (' + expected.reason + ')' if expected.reason else ''}, the API answered "
+        f"{response.status_code}: {response.text[:300]}"
+    )
+    after = workbench.get(trunk_id)
+    if expected.status != 200:
+        assert after == before, (
+            f"rejected PATCH {sent} changed the trunk: {differences(before, after, gateways_replaced=False)}"
+        )
+        return after
+    body = response.json()
+    problems = differences(expected.trunk, body, gateways_replaced="gateways" in patch)
+    assert not problems, (
+        f"PATCH {sent}: the answer is not the stored trunk with exactly the sent fields applied: {problems}"
+    )
+    assert after == body, (
+        f"GET after PATCH {sent} differs from the PATCH answer: {differences(body, after, gateways_replaced=False)}"
+    )
+    assert timestamp(body["updated_at"]) >= timestamp(before["updated_at"]), "updated_at went back"
+    if "gateways" in patch:
+        old_ids = {gateway.get("id") for gateway in before["gateways"]}
+        reused = [gateway.get("id") for gateway in body["gateways"] if gateway.get("id") in old_ids]
+        assert not reused, f"replaced gateways kept their old ids {reused}; the contract makes new ones"
+    return after
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_patch_applies_exactly_the_sent_fields(
+    kind: str, target: Target, workbench: Workbench, api: AuthenticatedClient
+) -> None:
+    trunk_id = workbench.trunk_id(kind)
+    bodies = patch_bodies(target.ledger.name_prefix, target.ledger.add_secret, credentials_allowed=workbench.throwaway)
+
+    @for_budget(target.budget, share=0.5)
+    @given(patch=bodies)
+    @example(patch={})
+    @example(patch={"description": None})
+    @example(patch={"ip_identifiers": []})
+    @example(patch={"media_encryption": "sdes"})
+    def patch_obeys_contract(patch: dict[str, Any]) -> None:
+        assert_patch_obeys_contract(workbench, api, trunk_id, patch)
+
+    patch_obeys_contract()
+
+
+def test_empty_patch_changes_nothing(workbench: Workbench, api: AuthenticatedClient) -> None:
+    trunk_id = workbench.trunk_id()
+    before = workbench.get(trunk_id)
+    response = send_patch(api, trunk_id, {})
+    assert response.status_code == 200, f"PATCH {{}} must be a valid no-op (200), got {response.status_code}"
+    assert not differences(before, response.json(), gateways_replaced=False), "PATCH {} changed the trunk"
+
+
+def test_same_patch_twice_gives_same_state(target: Target, workbench: Workbench, api: AuthenticatedClient) -> None:
+    trunk_id = workbench.trunk_id()
+    patch = {
+        "name": f"{target.ledger.name_prefix}-twice",
+        "gateways": [{"gateway_address": "a.sip.invalid", "port": 5080}, {"gateway_address": "192.0.2.10"}],
+        "qualify_frequency": 120,
+        "description": "applied twice",
+    }
+    first = assert_patch_obeys_contract(workbench, api, trunk_id, patch)
+    second = assert_patch_obeys_contract(workbench, api, trunk_id, patch)
+    assert not differences(first, second, gateways_replaced=True), "the same PATCH twice gave different trunks"
+
+
+def test_description_null_clears_it_and_omitting_keeps_it(workbench: Workbench, api: AuthenticatedClient) -> None:
+    trunk_id = workbench.trunk_id()
+    assert_patch_obeys_contract(workbench, api, trunk_id, {"description": "to be cleared"})
+    kept = assert_patch_obeys_contract(workbench, api, trunk_id, {"is_active": True})
+    assert kept["description"] == "to be cleared", "omitting description changed it"
+    cleared = assert_patch_obeys_contract(workbench, api, trunk_id, {"description": None})
+    assert cleared["description"] is None, "description: null did not clear it"
+
+
+def test_gateways_are_replaced_not_merged(workbench: Workbench, api: AuthenticatedClient) -> None:
+    trunk_id = workbench.trunk_id()
+    two = [
+        GatewayInput("one.sip.invalid", port=5060, priority=1),
+        GatewayInput("two.sip.invalid", priority=2),
+    ]
+    update_sip_trunk.sync_detailed(trunk_id, client=api, body=SipTrunkUpdate(gateways=two))
+    after = assert_patch_obeys_contract(
+        workbench, api, trunk_id, {"gateways": [{"gateway_address": "three.sip.invalid"}]}
+    )
+    addresses = [gateway["gateway_address"] for gateway in after["gateways"]]
+    assert addresses == ["three.sip.invalid"], f"gateways were merged, not replaced: {addresses}"
+
+
+def test_read_only_and_unknown_fields_are_ignored(target: Target, workbench: Workbench) -> None:
+    trunk_id = workbench.trunk_id()
+    before = workbench.get(trunk_id)
+    body: dict[str, Any] = {
+        "id": "another-id",
+        "provider": "changed-provider",
+        "auth_type": "ip-based" if before["auth_type"] == "userpass" else "userpass",
+        "created_at": "2000-01-01T00:00:00Z",
+        "updated_at": "2000-01-01T00:00:00Z",
+        "phone_numbers": [],
+        "direct_media": not before["direct_media"],
+        "rtp_symmetric": not before["rtp_symmetric"],
+        "force_rport": not before["force_rport"],
+        "colour": "blue",
+    }
+    with target.http() as http:
+        response = http.patch(f"{TRUNKS_PATH}/{trunk_id}", json=body)
+    assert response.status_code == 200, (
+        f"read-only and unknown fields must be ignored (200), got {response.status_code}"
+    )
+    after = workbench.get(trunk_id)
+    problems = differences(before, after, gateways_replaced=False)
+    assert not problems, f"read-only or unknown fields changed the trunk: {problems}"
+
+
+def test_unknown_trunk_answers_404(target: Target, api: AuthenticatedClient) -> None:
+    missing = target.ledger.made_up_absent_id()
+    response = send_patch(api, missing, {"name": f"{target.ledger.name_prefix}-nowhere"})
+    assert response.status_code == 404, f"PATCH on an unknown trunk id must answer 404, got {response.status_code}"
+    assert isinstance(response.json().get("detail"), str), "404 must carry {'detail': <text>}"
+    invalid = send_patch(api, missing, {"qualify_frequency": -1})
+    assert invalid.status_code == 422, (
+        f"an invalid body is checked before the lookup: expected 422, got {invalid.status_code}"
+    )

@@ -1,0 +1,189 @@
+"""`bolna-contract`: check that the API still behaves as openapi.yaml and the contract say.
+
+Exit codes: 0 no drift, 1 drift found, 2 the run could not judge the API (a setting to fix, an
+unreachable server, a rejected token, an interrupted run, or a suite defect).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+from typing import TextIO
+
+import pytest
+
+from contract_tests.findings import Scrubber
+from contract_tests.plugin import CHECK_MODULES, CHECKS_DIR, ContractPlugin
+from contract_tests.profiles import PROFILES
+from contract_tests.report import RunSummary, console_summary, write_reports
+from contract_tests.settings import ConfigError, Settings, settings_from_env
+
+warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
+
+from contract_tests.target import Target, clean_up, delete_leftovers, open_target  # noqa: E402
+
+USAGE_ERROR = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = settings_from_env(
+            profile=args.profile,
+            strict=True if args.strict else None,
+            quiet=True if args.quiet else None,
+            reports_dir=args.reports,
+            scenario=args.scenario,
+        )
+        if args.scenario and settings.live:
+            raise ConfigError("--scenario applies to the embedded mock; unset BOLNA_BASE_URL to use it")
+        target = open_target(settings)
+    except ConfigError as error:
+        print(f"bolna-contract: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    except ValueError as error:  # e.g. an unknown drift scenario
+        print(f"bolna-contract: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    try:
+        if args.command == "cleanup":
+            return _cleanup(target)
+        return _run(target, settings)
+    finally:
+        target.close()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bolna-contract",
+        description="Contract check of Bolna's /sip-trunks API against openapi.yaml. "
+        "Without BOLNA_BASE_URL it checks the embedded mock; with it, the live API "
+        "(token from BOLNA_API_KEY or BOLNA_API_KEY_FILE, never from the command line).",
+        epilog="exit codes: 0 no drift, 1 drift found, 2 could not judge the API (see the message)",
+    )
+    parser.add_argument("command", nargs="?", choices=["run", "cleanup"], default="run",
+                        help="run the checks (default), or delete leftover contract-test-* trunks")  # fmt: skip
+    parser.add_argument("--profile", choices=sorted(PROFILES), help="budgets (default: $CONTRACT_PROFILE or default)")
+    parser.add_argument("--strict", action="store_true", help="fail on additive drift too (or CONTRACT_STRICT=1)")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
+    parser.add_argument("--reports", type=Path, help="report folder (default: reports/contract)")
+    parser.add_argument("--scenario", help="run against the embedded mock with this drift scenario (self-test)")
+    return parser
+
+
+def _cleanup(target: Target) -> int:
+    deleted, problems = delete_leftovers(target)
+    print(f"bolna-contract: deleted {len(deleted)} leftover contract-test-* trunks on {target.description}")
+    for problem in problems:
+        print(f"bolna-contract: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C so that the run cleans up and writes a partial report."""
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise _Terminated()
+
+
+def _run(target: Target, settings: Settings) -> int:
+    scrub = Scrubber(lambda: target.token, lambda: target.ledger.secrets)
+    plugin = ContractPlugin(target, settings, scrub)
+    progress = Progress(plugin, sys.stdout, quiet=settings.quiet)
+    reports_dir = settings.reports_dir
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    started = time.monotonic()
+    interrupted = False
+    if not settings.quiet:
+        print(f"bolna-contract: checking {target.description} (profile {settings.profile})", flush=True)
+    try:
+        code = pytest.main(_pytest_args(reports_dir), plugins=[plugin, progress])
+        interrupted = code == pytest.ExitCode.INTERRUPTED
+        if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.INTERRUPTED):
+            plugin.stopped = f"the checks could not run (pytest exit code {int(code)})"
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        problems = _clean_up_quietly(target)
+    summary = RunSummary(
+        target=target.description,
+        profile=settings.profile,
+        strict=settings.strict,
+        requests=target.requests_sent,
+        retries=target.retries.retries,
+        seconds=time.monotonic() - started,
+        outcomes={check: counts for check, counts in plugin.outcomes.items() if counts},
+        findings=plugin.findings,
+        complete=not interrupted and plugin.stopped is None,
+        notes=[*target.notes, *problems] + (["interrupted: this report is partial"] if interrupted else []),
+    )
+    written = write_reports(summary, reports_dir, scrub)
+    print(scrub(console_summary(summary, written)), flush=True)
+    if plugin.stopped:
+        print(f"bolna-contract: stopped early: {scrub(plugin.stopped)}", file=sys.stderr)
+    return summary.exit_code
+
+
+def _clean_up_quietly(target: Target) -> list[str]:
+    try:
+        return clean_up(target)
+    except KeyboardInterrupt:
+        return ["clean-up interrupted: run `make contract-cleanup`"]
+
+
+def _pytest_args(reports_dir: Path) -> list[str]:
+    return [
+        *(str(CHECKS_DIR / module) for module in CHECK_MODULES.values()),
+        "-c", os.devnull,
+        "--rootdir", str(CHECKS_DIR),
+        "-p", "no:terminal",
+        "-p", "no:cacheprovider",
+        "-p", "no:randomly",
+        "--junitxml", str(reports_dir / "junit.xml"),
+        "-o", "junit_suite_name=bolna-contract",
+        "-o", "junit_family=xunit2",
+        "-o", "junit_logging=no",
+        "-W", "ignore::DeprecationWarning",
+    ]  # fmt: skip
+
+
+class Progress:
+    """One line per check as it finishes: cases done, requests sent, findings so far."""
+
+    def __init__(self, plugin: ContractPlugin, stream: TextIO, *, quiet: bool) -> None:
+        self.plugin = plugin
+        self.stream = stream
+        self.quiet = quiet
+        self.total = 0
+        self.done = 0
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.total = len(session.items)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when != "call" and not (report.when == "setup" and report.outcome != "passed"):
+            return
+        self.done += 1
+        if self.quiet:
+            return
+        failures = sum(1 for finding in self.plugin.findings if finding.severity != "warning")
+        name = report.nodeid.split("::", 1)[-1]
+        line = (
+            f"[{self.done:>3}/{self.total}] {report.outcome:<7} {name[:70]:<70} "
+            f"requests {self.plugin.run_target.requests_sent:>5}  findings {failures}"
+        )
+        print(self.plugin.scrub(line), file=self.stream, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""The pytest plugin of a contract run: fixtures for the checks, findings from their results."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bolna_sip_trunks_client import AuthenticatedClient
+from hypothesis.errors import FlakyFailure
+from schemathesis.schemas import BaseSchema
+
+from contract_tests.findings import Finding, Scrubber, Severity, as_curl
+from contract_tests.safety import UnsafeRequestRefused
+from contract_tests.schema import load_schema
+from contract_tests.settings import Settings
+from contract_tests.target import Target
+from contract_tests.transports import BudgetExhausted
+from contract_tests.trunks import Workbench
+
+CHECKS_DIR = Path(__file__).parent / "checks"
+# Run order: the checks that read what the others saw come last.
+CHECK_MODULES = {
+    "conformance": "test_conformance.py",
+    "patch-semantics": "test_patch_semantics.py",
+    "transport-encryption": "test_transport_encryption.py",
+    "bad-values": "test_bad_values.py",
+    "auth": "test_auth.py",
+    "secrets": "test_secrets.py",
+    "undocumented-fields": "test_undocumented_fields.py",
+}
+_CHECK_BY_FILE = {file: check for check, file in CHECK_MODULES.items()}
+
+
+class ContractPlugin:
+    def __init__(self, target: Target, settings: Settings, scrub: Scrubber) -> None:
+        self.run_target = target
+        self.run_settings = settings
+        self.scrub = scrub
+        self.findings: list[Finding] = []
+        self.outcomes: dict[str, dict[str, int]] = {check: {} for check in CHECK_MODULES}
+        self.stopped: str | None = None
+        self._exchanges_before = 0
+
+    # -- fixtures --------------------------------------------------------------------------
+    @pytest.fixture(scope="session")
+    def target(self) -> Target:
+        return self.run_target
+
+    @pytest.fixture(scope="session")
+    def settings(self) -> Settings:
+        return self.run_settings
+
+    @pytest.fixture(scope="session")
+    def workbench(self) -> Iterator[Workbench]:
+        bench = Workbench(self.run_target)
+        yield bench
+        bench.close()
+
+    @pytest.fixture(scope="session")
+    def api(self) -> Iterator[AuthenticatedClient]:
+        client = self.run_target.api_client()
+        with client:
+            yield client
+
+    @pytest.fixture(scope="session")
+    def schema(self) -> BaseSchema:
+        target = self.run_target
+        schema = load_schema(base_url=target.base_url, token=target.token, strict=self.run_settings.strict)
+        schema.app = target.wsgi_app()  # every case and probe goes through the target's stack
+        return schema
+
+    @pytest.fixture(scope="session")
+    def contract(self) -> ContractPlugin:
+        return self
+
+    # -- findings --------------------------------------------------------------------------
+    def warn(self, check: str, test: str, title: str, detail: str) -> None:
+        self.findings.append(Finding(check, test, "warning", self.scrub(title), self.scrub(detail)))
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
+        self._exchanges_before = self.run_target.ledger.exchange_count
+        yield
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+        outcome: Any = yield
+        report: pytest.TestReport = outcome.get_result()
+        check = check_of(item)
+        if report.when == "call" or report.outcome == "failed" or (report.when == "setup" and report.skipped):
+            counts = self.outcomes.setdefault(check, {})
+            counts[report.outcome] = counts.get(report.outcome, 0) + 1
+        if report.failed and call.excinfo is not None:
+            self.findings.append(self._finding(item, check, call.excinfo))
+
+    def _finding(self, item: pytest.Item, check: str, excinfo: pytest.ExceptionInfo[BaseException]) -> Finding:
+        error = excinfo.value
+        severity: Severity = "failure"
+        if isinstance(error, UnsafeRequestRefused | BudgetExhausted) or _contains(error, UnsafeRequestRefused):
+            severity = "defect"
+            self.stopped = self.stopped or str(error)
+        elif _contains(error, BudgetExhausted):
+            severity = "defect"
+            self.stopped = self.stopped or "request budget spent"
+        detail = self.scrub(_message(error))
+        title = detail.splitlines()[0][:200] if detail else type(error).__name__
+        during = self.run_target.ledger.exchange_count - self._exchanges_before
+        exchanges = list(self.run_target.ledger.exchanges)[-min(during, 2) :] if during else []
+        reproduce = [as_curl(exchange, self.scrub) for exchange in exchanges]
+        return Finding(check, item.nodeid.split("::", 1)[-1], severity, title, detail, reproduce)
+
+
+def check_of(item: pytest.Item) -> str:
+    return _CHECK_BY_FILE.get(Path(str(item.fspath)).name, "suite")
+
+
+def _contains(error: BaseException, kind: type[BaseException]) -> bool:
+    if isinstance(error, kind):
+        return True
+    if isinstance(error, BaseExceptionGroup):
+        return any(_contains(inner, kind) for inner in error.exceptions)
+    return _contains(error.__cause__, kind) if error.__cause__ else False
+
+
+def _message(error: BaseException) -> str:
+    if isinstance(error, FlakyFailure) and error.exceptions:
+        # The API's state moved on between Hypothesis's attempts; the first failure is the finding.
+        return _message(error.exceptions[0])
+    text = str(error).strip()
+    if isinstance(error, AssertionError):
+        # pytest's rewritten assertion adds the failing expression after the message.
+        text = text.split("\nassert ", 1)[0]
+    return text[:4000] or type(error).__name__

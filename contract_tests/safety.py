@@ -1,0 +1,287 @@
+"""What keeps a run from touching anything on the account that is not its own.
+
+`TrunkLedger` remembers which trunks this run created (or was given), the names it chose and
+the secrets it sent. `SafetyTransport` checks every request against it before it is sent and
+refuses the rest: fuzzers follow links and list results, so nothing here trusts them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+import secrets
+import threading
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeGuard
+
+import httpx
+
+TRUNKS_PATH = "/sip-trunks/trunks"
+NAME_PREFIX = "contract-test-"
+HARMLESS_GATEWAY = "sip.invalid"
+# RFC 5737 documentation ranges: never routed, so a gateway there reaches no one.
+_TEST_NETS = [ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")]
+_GATEWAY_PATTERN = re.compile(r"^[A-Za-z0-9.-]+\Z")
+_TRUNK_PATH = re.compile(r"^/sip-trunks/trunks/(?P<trunk>[^/]+)(?P<rest>/.*)?\Z")
+
+
+ResponseObserver = Callable[[str, str, int, object], None]  # method, path, status, JSON body
+
+
+class UnsafeRequestRefused(Exception):
+    """The suite tried to change something it does not own: a defect of the suite, not drift."""
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and its answer, kept for the report's reproduction steps."""
+
+    method: str
+    url: str
+    request_body: bytes
+    status: int | None
+    response_body: bytes
+
+
+@dataclass
+class TrunkLedger:
+    """The trunks this run may change, the names it picked and the secrets it must never show."""
+
+    run_id: str = field(default_factory=lambda: secrets.token_hex(4))
+    given_trunk: str | None = None
+    created: list[str] = field(default_factory=list)
+    deleted: set[str] = field(default_factory=set)
+    absent: set[str] = field(default_factory=set)
+    leaks: list[str] = field(default_factory=list)
+    exchanges: deque[Exchange] = field(default_factory=lambda: deque(maxlen=50))
+    exchange_count: int = 0
+    _secrets: set[str] = field(default_factory=set)
+    _names: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def name_prefix(self) -> str:
+        return f"{NAME_PREFIX}{self.run_id}"
+
+    @property
+    def may_create(self) -> bool:
+        return self.given_trunk is None
+
+    def next_name(self) -> str:
+        with self._lock:
+            self._names += 1
+            return f"{self.name_prefix}-{self._names}"
+
+    def new_password(self) -> str:
+        password = f"ctpw-{secrets.token_hex(12)}"
+        self.add_secret(password)
+        return password
+
+    def add_secret(self, value: str) -> None:
+        with self._lock:
+            self._secrets.add(value)
+
+    @property
+    def secrets(self) -> frozenset[str]:
+        return frozenset(self._secrets)
+
+    def record_created(self, trunk_id: str) -> None:
+        with self._lock:
+            if trunk_id not in self.created:
+                self.created.append(trunk_id)
+
+    def owns(self, trunk_id: str) -> bool:
+        return trunk_id in self.created or trunk_id == self.given_trunk
+
+    def may_delete(self, trunk_id: str) -> bool:
+        return trunk_id in self.created or trunk_id in self.absent
+
+    def may_change(self, trunk_id: str) -> bool:
+        return self.owns(trunk_id) or trunk_id in self.absent
+
+    def made_up_absent_id(self) -> str:
+        """An id this run invented; PATCH/DELETE may target it to see the 404."""
+        trunk_id = f"{self.name_prefix}-missing-{secrets.token_hex(6)}"
+        self.absent.add(trunk_id)
+        return trunk_id
+
+    def undeleted(self) -> list[str]:
+        return [trunk for trunk in self.created if trunk not in self.deleted]
+
+
+class SafetyTransport(httpx.BaseTransport):
+    """Refuses unsafe requests, keeps created trunks harmless and findable, watches for secrets."""
+
+    def __init__(
+        self, inner: httpx.BaseTransport, ledger: TrunkLedger, observers: Sequence[ResponseObserver] = ()
+    ) -> None:
+        self._inner = inner
+        self.ledger = ledger
+        self._observers = list(observers)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        method = request.method
+        self._refuse_unless_allowed(method, path, request)
+        request = self._made_harmless(method, path, request)
+        if method == "POST" and path == TRUNKS_PATH:
+            response = self._create(request)
+        else:
+            response = self._inner.handle_request(request)
+        response.read()
+        self._observe(method, path, request, response)
+        return response
+
+    # -- before sending -------------------------------------------------------------------
+    def _refuse_unless_allowed(self, method: str, path: str, request: httpx.Request) -> None:
+        if method in ("GET", "HEAD", "OPTIONS"):
+            match = _TRUNK_PATH.match(path)
+            if match and match["rest"] and not self.ledger.may_change(match["trunk"]):
+                self._refuse(request, "reads numbers of a trunk this run does not own")
+            return
+        if path.rstrip("/") == TRUNKS_PATH:
+            if not self.ledger.may_create:
+                self._refuse(request, "creates a trunk, but this run works on an existing trunk")
+            return
+        match = _TRUNK_PATH.match(path)
+        if match is None:
+            return  # not a trunk resource: nothing on the account to protect
+        trunk = match["trunk"]
+        if method == "DELETE" and not match["rest"]:
+            if not self.ledger.may_delete(trunk):
+                self._refuse(request, "deletes a trunk this run did not create")
+        elif not self.ledger.may_change(trunk):
+            self._refuse(request, "changes a trunk this run neither created nor was given")
+        elif method == "POST" and match["rest"] and trunk == self.ledger.given_trunk:
+            self._refuse(request, "adds a number to the existing trunk, which this run must not change")
+        elif trunk == self.ledger.given_trunk and _sends_credentials(request):
+            self._refuse(request, "sends credentials to the existing trunk, which could not be restored")
+
+    def _refuse(self, request: httpx.Request, why: str) -> None:
+        raise UnsafeRequestRefused(f"refused {request.method} {request.url.path}: the suite {why}")
+
+    def _made_harmless(self, method: str, path: str, request: httpx.Request) -> httpx.Request:
+        """Same request, with a findable name, a gateway that reaches no one, a known password."""
+        if method not in ("POST", "PATCH") or not path.startswith(TRUNKS_PATH) or path.endswith("/numbers"):
+            return request
+        body = _json_object(request.content)
+        if body is None:
+            return request
+        changed = dict(body)
+        name = changed.get("name")
+        if _is_valid_string(name, 255) and not name.startswith(self.ledger.name_prefix):
+            changed["name"] = self.ledger.next_name()
+        password = changed.get("auth_password")
+        if _is_valid_string(password, 255) and password not in self.ledger.secrets:
+            changed["auth_password"] = self.ledger.new_password()
+        if isinstance(changed.get("gateways"), list):
+            changed["gateways"] = [_harmless_gateway(gateway) for gateway in changed["gateways"]]
+        if changed == body:
+            return request
+        content = json.dumps(changed).encode()
+        headers = httpx.Headers(request.headers)
+        headers["Content-Length"] = str(len(content))
+        return httpx.Request(method, request.url, headers=headers, content=content, extensions=request.extensions)
+
+    # -- sending a create ---------------------------------------------------------------------
+    def _create(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return self._inner.handle_request(request)
+        except httpx.ConnectError:
+            raise  # never reached the server: nothing was created
+        except httpx.TransportError:
+            # The answer was lost; the trunk may exist. Find it by its unique name rather than
+            # creating a second one.
+            name = (_json_object(request.content) or {}).get("name")
+            found = self._find_by_name(request, name) if isinstance(name, str) else None
+            if found is None:
+                return self._inner.handle_request(request)
+            return httpx.Response(201, json=found, headers={"X-Contract-Recovered": "found-by-name"})
+
+    def _find_by_name(self, request: httpx.Request, name: str) -> dict[str, Any] | None:
+        lookup = httpx.Request("GET", request.url.copy_with(query=None), headers=request.headers)
+        response = self._inner.handle_request(lookup)
+        response.read()
+        if response.status_code != 200:
+            return None
+        for trunk in response.json():
+            if isinstance(trunk, dict) and trunk.get("name") == name:
+                return trunk
+        return None
+
+    # -- after the answer ---------------------------------------------------------------------
+    def _observe(self, method: str, path: str, request: httpx.Request, response: httpx.Response) -> None:
+        self.ledger.exchanges.append(
+            Exchange(method, str(request.url), request.content, response.status_code, response.content)
+        )
+        self.ledger.exchange_count += 1
+        created = method == "POST" and path == TRUNKS_PATH and 200 <= response.status_code < 300
+        body = _json_any(response.content)
+        if created and isinstance(body, dict) and isinstance(body.get("id"), str):
+            self.ledger.record_created(body["id"])
+        match = _TRUNK_PATH.match(path)
+        if method == "DELETE" and match and not match["rest"] and response.status_code == 200:
+            self.ledger.deleted.add(match["trunk"])
+        self._watch_for_secrets(method, path, response, body)
+        for observer in self._observers:
+            observer(method, path, response.status_code, body)
+
+    def _watch_for_secrets(self, method: str, path: str, response: httpx.Response, body: object) -> None:
+        text = response.content.decode("utf-8", "replace")
+        leaked = sorted(secret for secret in self.ledger.secrets if secret and secret in text)
+        if _has_key(body, "auth_password"):
+            leaked.append("the key auth_password")
+        if leaked:
+            what = "a secret the suite sent" if any(s != "the key auth_password" for s in leaked) else leaked[0]
+            self.ledger.leaks.append(f"{method} {path} answered {response.status_code} containing {what}")
+
+
+def _sends_credentials(request: httpx.Request) -> bool:
+    body = _json_object(request.content)
+    return body is not None and ("auth_password" in body or "auth_username" in body)
+
+
+def _harmless_gateway(gateway: object) -> object:
+    if not isinstance(gateway, dict):
+        return gateway
+    address = gateway.get("gateway_address")
+    if not _is_valid_string(address, 253) or not _GATEWAY_PATTERN.search(address) or _is_harmless(address):
+        return gateway
+    return {**gateway, "gateway_address": HARMLESS_GATEWAY}
+
+
+def _is_harmless(address: str) -> bool:
+    if address.lower().rstrip(".").endswith(".invalid") or address.lower() == "invalid":
+        return True
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in _TEST_NETS)
+
+
+def _is_valid_string(value: object, max_length: int) -> TypeGuard[str]:
+    return isinstance(value, str) and 0 < len(value) <= max_length and bool(value.strip(" \t\r\n"))
+
+
+def _json_any(content: bytes) -> object:
+    try:
+        return json.loads(content)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _json_object(content: bytes) -> dict[str, Any] | None:
+    body = _json_any(content) if content else None
+    return body if isinstance(body, dict) else None
+
+
+def _has_key(node: object, key: str) -> bool:
+    if isinstance(node, dict):
+        return key in node or any(_has_key(value, key) for value in node.values())
+    if isinstance(node, list):
+        return any(_has_key(item, key) for item in node)
+    return False

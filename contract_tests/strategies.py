@@ -1,0 +1,93 @@
+"""Hypothesis strategies for request bodies.
+
+Candidates are built from the contract's field list and filtered through the spec's own schema
+(`SipTrunkUpdate`), so what they draw is valid by the spec's definition. Values stay harmless on
+a live account: gateways under `.invalid` or in documentation IP ranges, names with the run's
+prefix, passwords the run registers as secrets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from hypothesis import strategies as st
+
+from contract_tests.spec import load_spec, schema_validator
+
+TRANSPORTS: list[str] = load_spec()["components"]["schemas"]["Transport"]["enum"]
+MEDIA_ENCRYPTIONS: list[str] = load_spec()["components"]["schemas"]["MediaEncryption"]["enum"]
+CODECS = ["ulaw", "alaw", "g722", "g729", "opus", "gsm", "all"]
+
+_label = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=12)
+gateway_addresses = st.one_of(
+    st.just("sip.invalid"),
+    _label.map(lambda label: f"{label}.sip.invalid"),
+    st.tuples(st.sampled_from(["192.0.2", "198.51.100", "203.0.113"]), st.integers(0, 255)).map(
+        lambda parts: f"{parts[0]}.{parts[1]}"
+    ),
+)
+gateways = st.lists(
+    st.fixed_dictionaries(
+        {"gateway_address": gateway_addresses},
+        optional={"port": st.integers(1, 65535), "priority": st.integers(1, 100)},
+    ),
+    min_size=1,
+    max_size=4,
+)
+_octet = st.integers(0, 255).map(str)
+ip_addresses = st.tuples(_octet, _octet, _octet, _octet, st.none() | st.integers(0, 32)).map(
+    lambda p: ".".join(p[:4]) + ("" if p[4] is None else f"/{p[4]}")
+)
+ip_identifier_lists = st.lists(st.fixed_dictionaries({"ip_address": ip_addresses}), max_size=4)
+codec_lists = st.lists(st.sampled_from(CODECS), min_size=1, max_size=4, unique=True).map(",".join)
+descriptions = st.none() | st.text(max_size=40) | st.text(min_size=1000, max_size=1024)
+credentials = st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=32)
+
+
+def names(prefix: str) -> st.SearchStrategy[str]:
+    return st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789 -_", max_size=24).map(
+        lambda suffix: f"{prefix}-{suffix}".rstrip()
+    )
+
+
+def passwords(register: Callable[[str], None]) -> st.SearchStrategy[str]:
+    def registered(suffix: str) -> str:
+        password = f"ctpw-{suffix}"
+        register(password)
+        return password
+
+    return st.text(alphabet="0123456789abcdef", min_size=16, max_size=24).map(registered)
+
+
+def patch_fields(
+    name_prefix: str, register_secret: Callable[[str], None], *, credentials_allowed: bool
+) -> dict[str, Any]:
+    fields: dict[str, st.SearchStrategy[Any]] = {
+        "name": names(name_prefix),
+        "description": descriptions,
+        "gateways": gateways,
+        "ip_identifiers": ip_identifier_lists,
+        "allow": codec_lists,
+        "disallow": codec_lists,
+        "inbound_enabled": st.booleans(),
+        "outbound_leading_plus_enabled": st.booleans(),
+        "is_active": st.booleans(),
+        "qualify_frequency": st.integers(0, 86400),
+        "transport": st.sampled_from(TRANSPORTS),
+        "media_encryption": st.sampled_from(MEDIA_ENCRYPTIONS),
+        "media_encryption_optimistic": st.booleans(),
+    }
+    if credentials_allowed:
+        fields["auth_username"] = credentials
+        fields["auth_password"] = passwords(register_secret)
+    return fields
+
+
+def patch_bodies(
+    name_prefix: str, register_secret: Callable[[str], None], *, credentials_allowed: bool = True
+) -> st.SearchStrategy[dict[str, Any]]:
+    """Random subsets of the PATCH fields with random valid values, valid per the spec."""
+    optional = patch_fields(name_prefix, register_secret, credentials_allowed=credentials_allowed)
+    validator = schema_validator("SipTrunkUpdate")
+    return st.fixed_dictionaries({}, optional=optional).filter(validator.is_valid)
