@@ -1,0 +1,79 @@
+"""`python -m mock_api`: serve the mock on loopback (what `make mock` runs)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+LOOPBACK = "127.0.0.1"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m mock_api", description="Serve the mock Bolna /sip-trunks API.")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("MOCK_PORT", "8000")),
+        help="default $MOCK_PORT or 8000",
+    )
+    parser.add_argument(
+        "--token",
+        default=os.environ.get("MOCK_TOKEN", "dev-token"),
+        help="bearer token; default $MOCK_TOKEN or dev-token",
+    )
+    parser.add_argument("--host", default=LOOPBACK, help="loopback only: 127.0.0.1 (the default) or localhost")
+    parser.add_argument("--scenario", metavar="NAME", help="serve one named drift scenario (see --list-scenarios)")
+    parser.add_argument("--rate-limit-every", type=int, metavar="N", help="answer every Nth request with 429")
+    parser.add_argument("--retry-after", type=int, default=1, metavar="SECONDS", help="Retry-After on those 429s")
+    parser.add_argument("--latency", type=float, default=0.0, metavar="SECONDS", help="added to every request")
+    parser.add_argument("--list-scenarios", action="store_true", help="list the drift scenarios and exit")
+    return parser.parse_args(argv)
+
+
+def fail(message: str) -> int:
+    print(f"mock_api: {message}", file=sys.stderr)
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    from mock_api.scenarios import UnknownScenario, list_scenarios
+
+    if args.list_scenarios:
+        scenarios = list_scenarios()
+        width = max(len(name) for name, _ in scenarios)
+        for name, description in scenarios:
+            print(f"{name:<{width}}  {description}")
+        return 0
+    # The mock is for this machine only: it never listens beyond loopback.
+    if args.host not in (LOOPBACK, "localhost"):
+        return fail(f"--host must be {LOOPBACK} (loopback only), not {args.host!r}")
+    if args.rate_limit_every is not None and args.rate_limit_every < 1:
+        return fail("--rate-limit-every must be at least 1")
+    if args.latency < 0:
+        return fail("--latency must not be negative")
+
+    from mock_api.app import create_app
+
+    try:
+        app = create_app(
+            token=args.token,
+            scenario=args.scenario,
+            rate_limit_every=args.rate_limit_every,
+            latency=args.latency,
+            retry_after=args.retry_after,
+        )
+    except UnknownScenario as error:
+        return fail(str(error))
+
+    import uvicorn
+
+    drift = f", scenario: {args.scenario}" if args.scenario else ""
+    print(f"mock Bolna API on http://{LOOPBACK}:{args.port} (token: {args.token}{drift})", flush=True)
+    uvicorn.run(app, host=LOOPBACK, port=args.port, log_level="warning")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

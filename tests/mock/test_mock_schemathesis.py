@@ -1,0 +1,94 @@
+"""Stock Schemathesis finds nothing wrong with the mock in-process: every operation, all checks.
+
+The configuration is the repository's `schemathesis.toml`, shared with the CLI and the suite.
+Examples, coverage and fuzzing phases run per operation in positive and negative mode through the
+pytest integration; the stateful phase runs `schema.as_state_machine()` against the same app.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import hypothesis
+import pytest
+import schemathesis
+from schemathesis import Case
+from schemathesis.config import SchemathesisConfig
+from schemathesis.schemas import BaseSchema
+
+from mock_api import create_app
+
+REPO = Path(__file__).resolve().parents[2]
+SPEC = REPO / "openapi.yaml"
+CONFIG = REPO / "schemathesis.toml"
+TOKEN = "schemathesis-token"
+
+# The issue asks for at least this many generated cases over the whole run.
+MINIMUM_CASES = 2000
+# Stateful scenarios; with the config's `max-steps` each is a short chain of linked calls.
+STATEFUL_SCENARIOS = 50
+
+# Cases sent, by phase, so the last test can check the total; filled as the tests run.
+SENT: Counter[str] = Counter()
+
+
+def load_schema(monkeypatch: pytest.MonkeyPatch) -> BaseSchema:
+    # schemathesis.toml reads the token from ${MOCK_TOKEN}.
+    monkeypatch.setenv("MOCK_TOKEN", TOKEN)
+    config = SchemathesisConfig.from_path(CONFIG)
+    schema = schemathesis.openapi.from_path(SPEC, config=config)
+    schema.app = create_app(token=TOKEN)
+    return schema
+
+
+@pytest.fixture
+def mock_schema(monkeypatch: pytest.MonkeyPatch) -> Iterator[BaseSchema]:
+    yield load_schema(monkeypatch)
+
+
+lazy_schema = schemathesis.pytest.from_fixture("mock_schema")
+
+
+@lazy_schema.parametrize()
+def test_every_operation_passes_all_checks(case: Case[Any]) -> None:
+    phase = case.meta.phase.name.value if case.meta is not None else "explicit"
+    SENT[phase] += 1
+    case.call_and_validate()
+
+
+def test_stateful_phase_passes_all_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    schema = load_schema(monkeypatch)
+    max_steps = schema.config.phases.stateful.max_steps
+
+    class FreshMockPerScenario(schema.as_state_machine()):  # type: ignore[misc]
+        # Each scenario starts from an empty store: responses then depend only on the scenario's
+        # own steps, which Hypothesis needs to replay a scenario the same way.
+        def setup(self) -> None:
+            self.app = create_app(token=TOKEN)
+
+        def get_call_kwargs(self, case: Case[Any]) -> dict[str, Any]:
+            return {"app": self.app}
+
+        def call(self, case: Case[Any], **kwargs: Any) -> Any:
+            SENT["stateful"] += 1
+            return super().call(case, **kwargs)
+
+    FreshMockPerScenario.run(
+        settings=hypothesis.settings(
+            max_examples=STATEFUL_SCENARIOS,
+            stateful_step_count=max_steps,
+            deadline=None,
+            suppress_health_check=list(hypothesis.HealthCheck),
+            database=None,
+        )
+    )
+    assert SENT["stateful"] >= STATEFUL_SCENARIOS
+
+
+def test_the_run_generated_enough_cases() -> None:
+    if not SENT["stateful"] or sum(SENT.values()) == SENT["stateful"]:
+        pytest.skip("counts only when the whole module runs")
+    assert sum(SENT.values()) >= MINIMUM_CASES, dict(SENT)
