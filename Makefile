@@ -14,7 +14,7 @@ MOCK_TOKEN ?= dev-token
 export PATH := $(BIN):$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv node generate check-generated lint-spec lint typecheck test mock lock clean
+.PHONY: help venv node generate check-generated lint-spec lint actionlint spec-diff dist test mock contract contract-cleanup lock clean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -48,11 +48,26 @@ lint: $(VENV_STAMP) ## Ruff and mypy --strict on the kit, mypy --strict on the g
 	@$(BIN)/mypy
 	@$(BIN)/mypy --strict generated/bolna_sip_trunks_client
 
-test: lint lint-spec check-generated ## Everything CI runs: lints, generated-code freshness, pytest
+actionlint: $(VENV_STAMP) ## Lint the GitHub workflows with actionlint
+	@scripts/actionlint
+
+spec-diff: $(VENV_STAMP) ## Breaking changes of openapi.yaml against git ref BASE (default origin/main)
+	@scripts/spec-diff $(or $(BASE),origin/main)
+
+dist: $(VENV_STAMP) ## Build a wheel and sdist of the generated client into dist/
+	@$(BIN)/python scripts/dist.py
+
+test: lint lint-spec actionlint check-generated ## Everything CI runs: lints, generated-code freshness, pytest
 	@$(BIN)/pytest
 
 mock: $(VENV_STAMP) ## Serve the embedded mock on 127.0.0.1:$MOCK_PORT with token $MOCK_TOKEN
 	@$(BIN)/python -m mock_api --port $(MOCK_PORT) --token $(MOCK_TOKEN)
+
+contract: $(VENV_STAMP) ## Contract check: the embedded mock, or the live API when BOLNA_BASE_URL is set
+	@$(BIN)/bolna-contract
+
+contract-cleanup: $(VENV_STAMP) ## Delete leftover contract-test-* trunks on the live account
+	@$(BIN)/bolna-contract cleanup
 
 lock: $(VENV_STAMP) ## Rewrite constraints.txt from the current .venv
 	@{ echo "# Transitive pins for .venv; regenerate with \`make lock\` after changing pyproject.toml."; \

@@ -98,12 +98,18 @@ class ContractPlugin:
     def _finding(self, item: pytest.Item, check: str, excinfo: pytest.ExceptionInfo[BaseException]) -> Finding:
         error = excinfo.value
         severity: Severity = "failure"
-        if isinstance(error, UnsafeRequestRefused | BudgetExhausted) or _contains(error, UnsafeRequestRefused):
+        meter = self.run_target.budget_meter
+        if _contains(error, UnsafeRequestRefused):
             severity = "defect"
             self.stopped = self.stopped or str(error)
-        elif _contains(error, BudgetExhausted):
+        elif meter.exhausted or _contains(error, BudgetExhausted):
+            # Whatever failed after the budget ran out says nothing about the API.
             severity = "defect"
-            self.stopped = self.stopped or "request budget spent"
+            self.stopped = self.stopped or (
+                f"the request budget of {meter.max_requests} was spent before the checks finished; "
+                "raise CONTRACT_MAX_REQUESTS or choose a smaller profile"
+            )
+            item.session.shouldstop = self.stopped
         detail = self.scrub(_message(error))
         title = detail.splitlines()[0][:200] if detail else type(error).__name__
         during = self.run_target.ledger.exchange_count - self._exchanges_before

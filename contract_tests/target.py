@@ -7,13 +7,13 @@ restoring an existing trunk, deleting what the run created. The checks only see 
 from __future__ import annotations
 
 import secrets
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 from bolna_sip_trunks_client import AuthenticatedClient
-from starlette.testclient import TestClient
 
 from contract_tests.profiles import Budget, budget_for
 from contract_tests.safety import NAME_PREFIX, TRUNKS_PATH, SafetyTransport, TrunkLedger
@@ -78,13 +78,8 @@ def open_target(settings: Settings) -> Target:
     )
     ledger = TrunkLedger(given_trunk=settings.trunk_id)
     if settings.base_url is None:
-        from mock_api.app import create_app
-
         token = secrets.token_urlsafe(16)
-        app = create_app(token=token, scenario=settings.scenario)
-        base: httpx.BaseTransport = ClientTransport(
-            TestClient(app, base_url=MOCK_BASE_URL, raise_server_exceptions=False)
-        )
+        base: httpx.BaseTransport = ClientTransport(_in_process_mock(token, settings.scenario))
         description = "embedded mock (in-process)" + (
             f", drift scenario {settings.scenario}" if settings.scenario else ""
         )
@@ -118,6 +113,19 @@ def open_target(settings: Settings) -> Target:
     return target
 
 
+def _in_process_mock(token: str, scenario: str | None) -> httpx.Client:
+    """The embedded mock behind Starlette's TestClient: a sync `httpx.Client` over ASGI."""
+    with warnings.catch_warnings():
+        # Starlette 1.x suggests httpx2 for its TestClient; the generated client needs httpx.
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+        from starlette.testclient import TestClient
+
+    from mock_api.app import create_app
+
+    app = create_app(token=token, scenario=scenario)
+    return TestClient(app, base_url=MOCK_BASE_URL, raise_server_exceptions=False)
+
+
 def _preflight(target: Target) -> None:
     where = target.description
     try:
@@ -133,6 +141,10 @@ def _preflight(target: Target) -> None:
                 )
             if target.ledger.given_trunk:
                 target.snapshot = _snapshot(http, target.ledger.given_trunk, where)
+                target.notes.append(
+                    f"worked on existing trunk {target.ledger.given_trunk}: no credentials were sent to it "
+                    "(a password cannot be read back to restore it), and its fields were restored afterwards"
+                )
     except httpx.TimeoutException:
         raise ConfigError(f"{where} did not answer within 10 s: check BOLNA_BASE_URL") from None
     except httpx.TransportError as error:
@@ -161,6 +173,7 @@ def restore_body(snapshot: dict[str, Any]) -> dict[str, Any]:
 def clean_up(target: Target) -> list[str]:
     """Delete every trunk the run created and restore the existing one; return what failed."""
     problems = []
+    target.budget_meter.allow_clean_up(2 * len(target.ledger.undeleted()) + 10)
     with target.http() as http:
         if target.snapshot is not None and target.ledger.given_trunk:
             answer = _attempt(

@@ -55,10 +55,17 @@ class BudgetTransport(httpx.BaseTransport):
         self._lock = threading.Lock()
         self._next_slot = 0.0
         self.sent = 0
+        self.exhausted = False
+
+    def allow_clean_up(self, requests: int) -> None:
+        """Room beyond the budget for deleting what the run created: that is never skipped."""
+        with self._lock:
+            self.max_requests = max(self.max_requests, self.sent) + requests
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         with self._lock:
             if self.sent >= self.max_requests:
+                self.exhausted = True
                 raise BudgetExhausted(f"request budget of {self.max_requests} spent")
             self.sent += 1
             now = self._clock()

@@ -1,0 +1,86 @@
+"""Live mode against the mock served on loopback: verdicts, clean-up and the existing-trunk mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.contract.contract_run import run_contract
+from tests.fixtures.served_mock import ServedMock, serve_mock
+
+TRUNKS = "/sip-trunks/trunks"
+
+
+def _live_env(served: ServedMock, **extra: str) -> dict[str, str]:
+    return {"BOLNA_BASE_URL": served.base_url, "BOLNA_API_KEY": served.token, **extra}
+
+
+def _trunks(served: ServedMock) -> list[dict[str, Any]]:
+    with served.client() as client:
+        trunks: list[dict[str, Any]] = client.get(TRUNKS).json()
+        return trunks
+
+
+def test_clean_server_passes_and_no_trunk_is_left_behind(served_mock: ServedMock, tmp_path: Path) -> None:
+    run = run_contract(tmp_path, env=_live_env(served_mock))
+
+    assert run.code == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert run.drift["verdict"] == "no drift"
+    assert run.drift["requests"] > 100
+    assert _trunks(served_mock) == []
+
+
+def test_existing_trunk_is_restored_and_nothing_is_created(served_mock: ServedMock, tmp_path: Path) -> None:
+    with served_mock.client() as client:
+        created = client.post(
+            TRUNKS,
+            json={
+                "name": "Production line",
+                "provider": "zadarma",
+                "auth_type": "userpass",
+                "auth_username": "491234",
+                "auth_password": "kept-secret",
+                "gateways": [{"gateway_address": "sip.zadarma.com", "port": 5060, "priority": 1}],
+                "description": "do not touch",
+                "qualify_frequency": 90,
+            },
+        ).json()
+        client.post(f"{TRUNKS}/{created['id']}/numbers", json={"phone_number": "+4930123456"})
+        before = client.get(f"{TRUNKS}/{created['id']}").json()
+
+    run = run_contract(tmp_path, env=_live_env(served_mock, BOLNA_TRUNK_ID=created["id"]))
+
+    assert run.code == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    trunks = _trunks(served_mock)
+    assert [trunk["id"] for trunk in trunks] == [created["id"]], "the run created (or left) other trunks"
+    after = trunks[0]
+    for key in before:
+        if key in ("updated_at", "gateways"):
+            continue
+        assert after[key] == before[key], f"{key} was not restored"
+    assert [(g["gateway_address"], g["port"], g["priority"]) for g in after["gateways"]] == [
+        (g["gateway_address"], g["port"], g["priority"]) for g in before["gateways"]
+    ]
+    assert any("credentials" in note for note in run.drift["notes"]), "the report must say credentials were not sent"
+
+
+def test_bursts_of_429_are_waited_out(tmp_path: Path) -> None:
+    with serve_mock("--rate-limit-every", "9") as served:
+        run = run_contract(tmp_path, env=_live_env(served))
+        left = _trunks(served)
+
+    assert run.code == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert run.drift["retries"] > 0, "the mock answered 429 but nothing was retried"
+    assert left == []
+
+
+def test_drift_scenario_exits_1_and_names_the_finding(tmp_path: Path) -> None:
+    with serve_mock("--scenario", "patch-merges-gateways") as served:
+        run = run_contract(tmp_path, env=_live_env(served))
+        left = _trunks(served)
+
+    assert run.code == 1, run.stdout[-3000:] + run.stderr[-2000:]
+    assert "patch-semantics" in run.finding_checks()
+    assert "drift found" in run.stdout
+    assert "gateways" in (tmp_path / "drift.md").read_text(encoding="utf-8")
+    assert left == []
