@@ -11,7 +11,7 @@ from typing import Any
 from contract_tests.spec import load_spec, schema_validator
 
 # Values of the wrong JSON type, for a field whose schema declares none of their types.
-WRONG_TYPE_CANDIDATES: list[Any] = ["60", "true", 7, 1.5, True, None, ["x"], {"x": 1}]
+WRONG_TYPE_CANDIDATES: list[Any] = ["60", "true", 0, 1, 7, 1.5, True, None, ["x"], {"x": 1}]
 # One value per pattern that breaks it while keeping type and length.
 PATTERN_BREAKERS = {
     "[^ \\t\\r\\n]": [" ", "\t\r\n"],

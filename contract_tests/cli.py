@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "cleanup":
             return _cleanup(target)
-        return _run(target, settings)
+        return _run(target, settings, fail_fast=args.fail_fast)
     finally:
         target.close()
 
@@ -75,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
     parser.add_argument("--reports", type=Path, help="report folder (default: reports/contract)")
     parser.add_argument("--scenario", help="run against the embedded mock with this drift scenario (self-test)")
+    parser.add_argument("--fail-fast", action="store_true", help="stop at the first finding that fails the run")
     return parser
 
 
@@ -94,7 +95,7 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise _Terminated()
 
 
-def _run(target: Target, settings: Settings) -> int:
+def _run(target: Target, settings: Settings, *, fail_fast: bool = False) -> int:
     scrub = Scrubber(lambda: target.token, lambda: target.ledger.secrets)
     plugin = ContractPlugin(target, settings, scrub)
     progress = Progress(plugin, sys.stdout, quiet=settings.quiet)
@@ -106,7 +107,9 @@ def _run(target: Target, settings: Settings) -> int:
     if not settings.quiet:
         print(f"bolna-contract: checking {target.description} (profile {settings.profile})", flush=True)
     try:
-        code = pytest.main(_pytest_args(reports_dir), plugins=[plugin, progress])
+        code = pytest.main(
+            _pytest_args(reports_dir) + (["--exitfirst"] if fail_fast else []), plugins=[plugin, progress]
+        )
         interrupted = code == pytest.ExitCode.INTERRUPTED
         if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.INTERRUPTED):
             plugin.stopped = f"the checks could not run (pytest exit code {int(code)})"
@@ -122,6 +125,7 @@ def _run(target: Target, settings: Settings) -> int:
         requests=target.requests_sent,
         retries=target.retries.retries,
         seconds=time.monotonic() - started,
+        first_failure_seconds=plugin.first_failure_at - started if plugin.first_failure_at else None,
         outcomes={check: counts for check, counts in plugin.outcomes.items() if counts},
         findings=plugin.findings,
         complete=not interrupted and plugin.stopped is None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,13 +21,15 @@ from contract_tests.transports import BudgetExhausted
 from contract_tests.trunks import Workbench
 
 CHECKS_DIR = Path(__file__).parent / "checks"
-# Run order: the checks that read what the others saw come last.
+# Run order: the cheap, sharp checks first (so --fail-fast stops early), broad fuzzing next, and
+# the checks that read what all the others saw last.
 CHECK_MODULES = {
-    "conformance": "test_conformance.py",
     "patch-semantics": "test_patch_semantics.py",
     "transport-encryption": "test_transport_encryption.py",
     "bad-values": "test_bad_values.py",
     "auth": "test_auth.py",
+    "lifecycle": "test_lifecycle.py",
+    "conformance": "test_conformance.py",
     "secrets": "test_secrets.py",
     "undocumented-fields": "test_undocumented_fields.py",
 }
@@ -41,6 +44,7 @@ class ContractPlugin:
         self.findings: list[Finding] = []
         self.outcomes: dict[str, dict[str, int]] = {check: {} for check in CHECK_MODULES}
         self.stopped: str | None = None
+        self.first_failure_at: float | None = None  # time.monotonic() of the first failure finding
         self._exchanges_before = 0
 
     # -- fixtures --------------------------------------------------------------------------
@@ -93,7 +97,10 @@ class ContractPlugin:
             counts = self.outcomes.setdefault(check, {})
             counts[report.outcome] = counts.get(report.outcome, 0) + 1
         if report.failed and call.excinfo is not None:
-            self.findings.append(self._finding(item, check, call.excinfo))
+            finding = self._finding(item, check, call.excinfo)
+            self.findings.append(finding)
+            if finding.severity == "failure" and self.first_failure_at is None:
+                self.first_failure_at = time.monotonic()
 
     def _finding(self, item: pytest.Item, check: str, excinfo: pytest.ExceptionInfo[BaseException]) -> Finding:
         error = excinfo.value

@@ -23,6 +23,7 @@ class RunSummary:
     seconds: float
     outcomes: dict[str, dict[str, int]]
     findings: list[Finding]
+    first_failure_seconds: float | None = None
     complete: bool = True
     notes: list[str] = field(default_factory=list)
 
@@ -70,6 +71,9 @@ def as_json(summary: RunSummary) -> str:
         "requests": summary.requests,
         "retries": summary.retries,
         "seconds": round(summary.seconds, 2),
+        "first_failure_seconds": None
+        if summary.first_failure_seconds is None
+        else round(summary.first_failure_seconds, 2),
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "checks": summary.outcomes,
         "findings": [finding.as_dict() for finding in summary.findings],

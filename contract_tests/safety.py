@@ -202,7 +202,14 @@ class SafetyTransport(httpx.BaseTransport):
             return httpx.Response(201, json=found, headers={"X-Contract-Recovered": "found-by-name"})
 
     def _find_by_name(self, request: httpx.Request, name: str) -> dict[str, Any] | None:
-        lookup = httpx.Request("GET", request.url.copy_with(query=None), headers=request.headers)
+        # The POST's body headers would announce a body the GET does not have (h11 refuses to
+        # send it); its extensions carry the timeouts.
+        headers = httpx.Headers(request.headers)
+        for body_header in ("Content-Length", "Content-Type"):
+            headers.pop(body_header, None)
+        lookup = httpx.Request(
+            "GET", request.url.copy_with(query=None), headers=headers, extensions=request.extensions
+        )
         response = self._inner.handle_request(lookup)
         response.read()
         if response.status_code != 200:

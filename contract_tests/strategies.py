@@ -46,7 +46,7 @@ credentials = st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126
 
 
 def names(prefix: str) -> st.SearchStrategy[str]:
-    return st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789 -_", max_size=24).map(
+    return st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789 -_éüß名线路", max_size=24).map(
         lambda suffix: f"{prefix}-{suffix}".rstrip()
     )
 
