@@ -11,7 +11,8 @@ from pathlib import Path
 
 from regenerate import OUTPUT, ROOT, GenerationError, render_client
 
-IGNORED_PARTS = {"__pycache__", ".mypy_cache", ".ruff_cache", "build", "dist"}
+# Caches and build output; .pdm-build/ is what `pip install -e generated` (make venv) leaves there.
+IGNORED_PARTS = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pdm-build", "build", "dist"}
 
 
 def tree_files(root: Path) -> dict[str, bytes]:
@@ -19,9 +20,7 @@ def tree_files(root: Path) -> dict[str, bytes]:
     files = {}
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
-        skipped = IGNORED_PARTS.intersection(relative.parts) or any(
-            p.endswith(".egg-info") for p in relative.parts
-        )
+        skipped = IGNORED_PARTS.intersection(relative.parts) or any(p.endswith(".egg-info") for p in relative.parts)
         if path.is_file() and not skipped:
             files[relative.as_posix()] = path.read_bytes()
     return files
@@ -47,9 +46,7 @@ def main() -> int:
     actual = tree_files(OUTPUT) if OUTPUT.is_dir() else {}
     differences = stale_files(expected, actual)
     if differences:
-        shown = ", ".join(differences[:10]) + (
-            f" and {len(differences) - 10} more" if len(differences) > 10 else ""
-        )
+        shown = ", ".join(differences[:10]) + (f" and {len(differences) - 10} more" if len(differences) > 10 else "")
         print(
             f"check-generated: {OUTPUT.relative_to(ROOT)}/ is not what openapi.yaml produces "
             f"({len(differences)} files: {shown}); run `make generate`",

@@ -75,9 +75,7 @@ def _reason(output: str) -> str:
     # The generator prints a progress line and an "Error(s) encountered" banner before the cause.
     lines = [line.strip() for line in output.splitlines() if line.strip()]
     causes = [
-        line
-        for line in lines
-        if not line.startswith(("Generating ", "Error(s) encountered", "Warning(s) encountered"))
+        line for line in lines if not line.startswith(("Generating ", "Error(s) encountered", "Warning(s) encountered"))
     ]
     return (causes or lines or ["no output"])[0]
 

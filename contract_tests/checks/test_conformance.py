@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
-from schemathesis.specs.openapi.checks import ensure_resource_availability
 from schemathesis.schemas import BaseSchema
+from schemathesis.specs.openapi.checks import ensure_resource_availability
 
 from contract_tests.hypothesis_settings import api_settings
 from contract_tests.spec import load_spec

@@ -21,32 +21,51 @@ def _regenerate(spec: Path, output: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
 
 
-def _broken_specs(tmp_path: Path) -> dict[str, Path]:
+# Each broken spec, and what its one-line error must say (scripts/spec_check.py's wording).
+BROKEN_SPECS = {
+    "yaml-syntax": "syntax.yaml:3: YAML syntax error",
+    "invalid-openapi": 'invalid.yaml:2: invalid OpenAPI at $.info: "version" is a required property',
+    "dangling-ref": "dangling.yaml:{line}: $ref '#/components/schemas/Nope' points to nothing",
+}
+
+
+def _broken_spec(tmp_path: Path, name: str) -> tuple[Path, str]:
+    """Write the broken spec `name` into tmp_path; return it with the substring its error must contain."""
     spec = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
-    syntax = tmp_path / "syntax.yaml"
-    syntax.write_text("openapi: 3.1.0\ninfo: [\n", encoding="utf-8")
-    invalid = tmp_path / "invalid.yaml"
-    invalid.write_text(yaml.safe_dump({**spec, "info": {"title": "no version"}}), encoding="utf-8")
-    dangling = tmp_path / "dangling.yaml"
-    patch = spec["paths"]["/sip-trunks/trunks/{trunk_id}"]["patch"]
-    patch["requestBody"]["content"]["application/json"]["schema"] = {"$ref": "#/components/schemas/Nope"}
-    dangling.write_text(yaml.safe_dump(spec), encoding="utf-8")
-    return {"YAML syntax error": syntax, "invalid OpenAPI": invalid, "$ref to nothing": dangling}
+    expected = BROKEN_SPECS[name]
+    if name == "yaml-syntax":
+        path = tmp_path / "syntax.yaml"
+        path.write_text("openapi: 3.1.0\ninfo: [\n", encoding="utf-8")
+    elif name == "invalid-openapi":
+        path = tmp_path / "invalid.yaml"
+        # Key order kept (openapi, info, ...), so the error names line 2.
+        path.write_text(yaml.safe_dump({**spec, "info": {"title": "no version"}}, sort_keys=False), encoding="utf-8")
+    else:
+        path = tmp_path / "dangling.yaml"
+        patch = spec["paths"]["/sip-trunks/trunks/{trunk_id}"]["patch"]
+        patch["requestBody"]["content"]["application/json"]["schema"] = {"$ref": "#/components/schemas/Nope"}
+        text = yaml.safe_dump(spec, sort_keys=False)
+        path.write_text(text, encoding="utf-8")
+        line = 1 + next(i for i, row in enumerate(text.splitlines()) if "#/components/schemas/Nope" in row)
+        expected = expected.format(line=line)
+    return path, expected
 
 
-@pytest.mark.parametrize("problem", ["YAML syntax error", "invalid OpenAPI", "$ref to nothing"])
-def test_broken_spec_fails_in_one_line_and_leaves_output_untouched(tmp_path: Path, problem: str) -> None:
+@pytest.mark.parametrize("name", sorted(BROKEN_SPECS))
+def test_broken_spec_fails_in_one_line_and_leaves_output_untouched(tmp_path: Path, name: str) -> None:
     output = tmp_path / "generated"
     output.mkdir()
     (output / "keep.txt").write_text("previous client", encoding="utf-8")
+    spec, expected = _broken_spec(tmp_path, name)
 
-    result = _regenerate(_broken_specs(tmp_path)[problem], output)
+    result = _regenerate(spec, output)
 
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert problem in lines[0]
+    assert expected in lines[0]
     assert "left unchanged" in lines[0]
+    assert result.stdout == ""
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".regenerate-")] == []
     assert tree_files(output) == {"keep.txt": b"previous client"}
 
@@ -64,3 +83,13 @@ def test_stale_files_names_changed_missing_and_extra() -> None:
     expected = {"a.py": b"1", "b.py": b"2", "c.py": b"3"}
     actual = {"a.py": b"1", "b.py": b"changed", "d.py": b"4"}
     assert stale_files(expected, actual) == ["b.py", "-c.py", "+d.py"]
+
+
+def test_tree_files_leaves_out_caches_and_build_output(tmp_path: Path) -> None:
+    for leftover in ("__pycache__/a.pyc", ".pdm-build/editable.pth", "build/lib/a.py", "x.egg-info/PKG-INFO"):
+        (tmp_path / leftover).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / leftover).write_text("left by a tool", encoding="utf-8")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "a.py").write_text("x = 1\n", encoding="utf-8")
+
+    assert tree_files(tmp_path) == {"pkg/a.py": b"x = 1\n"}
