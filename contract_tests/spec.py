@@ -57,6 +57,7 @@ def without_closed_responses(document: dict[str, Any]) -> dict[str, Any]:
     return lenient
 
 
-def documented_keys(name: str) -> frozenset[str]:
-    """The property names `#/components/schemas/<name>` declares."""
-    return frozenset(load_spec()["components"]["schemas"][name].get("properties", {}))
+def defaults_of(name: str) -> dict[str, Any]:
+    """The `default` of every property of `#/components/schemas/<name>` that declares one."""
+    properties = load_spec()["components"]["schemas"][name].get("properties", {})
+    return {key: schema["default"] for key, schema in properties.items() if "default" in schema}

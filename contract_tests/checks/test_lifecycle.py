@@ -10,24 +10,13 @@ from typing import Any
 import pytest
 
 from contract_tests.safety import TRUNKS_PATH
+from contract_tests.spec import defaults_of
 from contract_tests.target import Target
 from contract_tests.trunks import Workbench
 
-CREATE_DEFAULTS = {
-    "description": None,
-    "allow": "ulaw,alaw",
-    "disallow": "all",
-    "inbound_enabled": False,
-    "outbound_leading_plus_enabled": True,
-    "transport": "transport-udp",
-    "media_encryption": "no",
-    "media_encryption_optimistic": False,
-    "qualify_frequency": 60,
-    "is_active": True,
-    "direct_media": False,
-    "rtp_symmetric": True,
-    "force_rport": True,
-}
+# What a trunk created without optional fields carries: the create schema's defaults and the
+# read-only NAT settings' defaults, both from the spec.
+CREATE_DEFAULTS = defaults_of("SipTrunkCreate") | defaults_of("SipTrunk")
 
 
 def _number() -> str:

@@ -36,9 +36,9 @@ class SipTrunk:
         allow (str): Comma-separated codec names, e.g. `ulaw,alaw` or `all`.
         disallow (str): Comma-separated codec names, e.g. `ulaw,alaw` or `all`.
         transport (Transport): SIP transport.
-        direct_media (bool): Read-only NAT setting (false by default).
-        rtp_symmetric (bool): Read-only NAT setting (true by default).
-        force_rport (bool): Read-only NAT setting (true by default).
+        direct_media (bool): Read-only NAT setting. Default: False.
+        rtp_symmetric (bool): Read-only NAT setting. Default: True.
+        force_rport (bool): Read-only NAT setting. Default: True.
         media_encryption (MediaEncryption): RTP encryption. `sdes` (SRTP via SDES) requires `transport-tls`.
         media_encryption_optimistic (bool):
         qualify_frequency (int): SIP OPTIONS ping interval in seconds; 0 disables it.
@@ -61,9 +61,6 @@ class SipTrunk:
     allow: str
     disallow: str
     transport: Transport
-    direct_media: bool
-    rtp_symmetric: bool
-    force_rport: bool
     media_encryption: MediaEncryption
     media_encryption_optimistic: bool
     qualify_frequency: int
@@ -72,6 +69,9 @@ class SipTrunk:
     is_active: bool
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    direct_media: bool = False
+    rtp_symmetric: bool = True
+    force_rport: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
