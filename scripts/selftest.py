@@ -72,7 +72,8 @@ def as_markdown(clean: Outcome, outcomes: list[Outcome], profile: str) -> str:
         "# Self-test: the suite against the mock's drift scenarios",
         "",
         f"Profile `{profile}`, `--fail-fast`. Clean mock: exit {clean.code}"
-        + (f", finding: {clean.finding}" if clean.finding else ", no findings") + ".",
+        + (f", finding: {clean.finding}" if clean.finding else ", no findings")
+        + ".",
         f"Caught {caught} of {len(outcomes)} scenarios.",
         "",
         "| scenario | caught | seconds to catch | caught by | first finding |",

@@ -120,7 +120,7 @@ def _resolves(document: object, pointer: str) -> bool:
         return True
     node = document
     for raw in pointer.lstrip("/").split("/"):
-        part = unquote(raw.replace("~1", "/").replace("~0", "~"))
+        part = unquote(raw).replace("~1", "/").replace("~0", "~")  # RFC 6901: decode the URI, then the escapes
         if isinstance(node, dict) and part in node:
             node = node[part]
         elif isinstance(node, list) and part.isdigit() and int(part) < len(node):

@@ -2,7 +2,12 @@
 
 import pytest
 
-pytest_plugins = ["tests.fixtures.served_mock", "tests.fixtures.spec_documents"]
+pytest_plugins = [
+    "tests.fixtures.served_mock",
+    "tests.fixtures.spec_documents",
+    "tests.fixtures.fault_proxy",
+    "tests.fixtures.bad_servers",
+]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

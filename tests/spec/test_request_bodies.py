@@ -90,9 +90,7 @@ PATCH_BODIES: list[tuple[str, dict[str, Any], bool]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("body", "accepted"), [row[1:] for row in PATCH_BODIES], ids=[r[0] for r in PATCH_BODIES]
-)
+@pytest.mark.parametrize(("body", "accepted"), [row[1:] for row in PATCH_BODIES], ids=[r[0] for r in PATCH_BODIES])
 def test_patch_body(body: dict[str, Any], accepted: bool) -> None:
     assert schema_validator("SipTrunkUpdate").is_valid(body) is accepted
 
@@ -132,9 +130,7 @@ CREATE_BODIES: list[tuple[str, dict[str, Any], bool]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("body", "accepted"), [row[1:] for row in CREATE_BODIES], ids=[r[0] for r in CREATE_BODIES]
-)
+@pytest.mark.parametrize(("body", "accepted"), [row[1:] for row in CREATE_BODIES], ids=[r[0] for r in CREATE_BODIES])
 def test_create_body(body: dict[str, Any], accepted: bool) -> None:
     assert schema_validator("SipTrunkCreate").is_valid(body) is accepted
 
@@ -155,8 +151,6 @@ NUMBER_BODIES: list[tuple[str, dict[str, Any], bool]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("body", "accepted"), [row[1:] for row in NUMBER_BODIES], ids=[r[0] for r in NUMBER_BODIES]
-)
+@pytest.mark.parametrize(("body", "accepted"), [row[1:] for row in NUMBER_BODIES], ids=[r[0] for r in NUMBER_BODIES])
 def test_phone_number_body(body: dict[str, Any], accepted: bool) -> None:
     assert schema_validator("PhoneNumberCreate").is_valid(body) is accepted

