@@ -30,7 +30,7 @@ PROFILES = {
     "quick": Profile(
         "quick",
         mock=Budget(8, 8, 20, 3_000, None, 10.0),
-        live=Budget(4, 4, 10, 1_500, 10.0, 15.0),
+        live=Budget(4, 4, 10, 2_000, 10.0, 15.0),
     ),
     "default": Profile(
         "default",

@@ -41,9 +41,10 @@ class RunSummary:
 
     @property
     def exit_code(self) -> int:
-        if self.defects or not self.complete:
-            return 2
-        return 1 if self.failures else 0
+        # Drift that was seen stays drift, even when the run stopped early afterwards.
+        if self.failures:
+            return 1
+        return 2 if self.defects or not self.complete else 0
 
 
 def write_reports(summary: RunSummary, directory: Path, scrub: Callable[[str], str]) -> list[Path]:

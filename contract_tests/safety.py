@@ -21,11 +21,14 @@ import httpx
 
 TRUNKS_PATH = "/sip-trunks/trunks"
 NAME_PREFIX = "contract-test-"
+KEPT_PREFIX = "contract-kept-"
+RESTORE = "contract-restore"  # request extension: a restore of the existing trunk, sent as is
 HARMLESS_GATEWAY = "sip.invalid"
 # RFC 5737 documentation ranges: never routed, so a gateway there reaches no one.
 _TEST_NETS = [ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")]
 _GATEWAY_PATTERN = re.compile(r"^[A-Za-z0-9.-]+\Z")
 _TRUNK_PATH = re.compile(r"^/sip-trunks/trunks/(?P<trunk>[^/]+)(?P<rest>/.*)?\Z")
+_NUMBERS_PATH = re.compile(r"^/sip-trunks/trunks/[^/]+/numbers\Z")
 
 
 ResponseObserver = Callable[[str, str, int, object], None]  # method, path, status, JSON body
@@ -64,7 +67,9 @@ class TrunkLedger:
 
     @property
     def name_prefix(self) -> str:
-        return f"{NAME_PREFIX}{self.run_id}"
+        # `make contract-cleanup` deletes whatever carries NAME_PREFIX, so an existing trunk
+        # (BOLNA_TRUNK_ID) must never be renamed with it, even for a moment.
+        return f"{NAME_PREFIX}{self.run_id}" if self.given_trunk is None else f"{KEPT_PREFIX}{self.run_id}"
 
     @property
     def may_create(self) -> bool:
@@ -127,7 +132,7 @@ class SafetyTransport(httpx.BaseTransport):
         method = request.method
         self._refuse_unless_allowed(method, path, request)
         request = self._made_harmless(method, path, request)
-        if method == "POST" and path == TRUNKS_PATH:
+        if method == "POST" and (path == TRUNKS_PATH or _NUMBERS_PATH.match(path)):
             response = self._create(request)
         else:
             response = self._inner.handle_request(request)
@@ -143,6 +148,8 @@ class SafetyTransport(httpx.BaseTransport):
                 self._refuse(request, "reads numbers of a trunk this run does not own")
             return
         if path.rstrip("/") == TRUNKS_PATH:
+            if method != "POST":
+                self._refuse(request, f"sends {method} to the whole trunk collection")
             if not self.ledger.may_create:
                 self._refuse(request, "creates a trunk, but this run works on an existing trunk")
             return
@@ -155,10 +162,12 @@ class SafetyTransport(httpx.BaseTransport):
                 self._refuse(request, "deletes a trunk this run did not create")
         elif not self.ledger.may_change(trunk):
             self._refuse(request, "changes a trunk this run neither created nor was given")
-        elif method == "POST" and match["rest"] and trunk == self.ledger.given_trunk:
-            self._refuse(request, "adds a number to the existing trunk, which this run must not change")
+        elif method in ("POST", "DELETE") and match["rest"] and trunk == self.ledger.given_trunk:
+            self._refuse(request, "adds or removes a number of the existing trunk, which this run must not change")
         elif trunk == self.ledger.given_trunk and _sends_credentials(request):
             self._refuse(request, "sends credentials to the existing trunk, which could not be restored")
+        elif trunk == self.ledger.given_trunk and _names_for_cleanup(request):
+            self._refuse(request, f"names the existing trunk {NAME_PREFIX}*, which contract-cleanup would delete")
 
     def _refuse(self, request: httpx.Request, why: str) -> None:
         raise UnsafeRequestRefused(f"refused {request.method} {request.url.path}: the suite {why}")
@@ -167,6 +176,8 @@ class SafetyTransport(httpx.BaseTransport):
         """Same request, with a findable name, a gateway that reaches no one, a known password."""
         if method not in ("POST", "PATCH") or not path.startswith(TRUNKS_PATH) or path.endswith("/numbers"):
             return request
+        if request.extensions.get(RESTORE):
+            return request  # the existing trunk's own values, put back as they were
         body = _json_object(request.content)
         if body is None:
             return request
@@ -193,30 +204,30 @@ class SafetyTransport(httpx.BaseTransport):
         except httpx.ConnectError:
             raise  # never reached the server: nothing was created
         except httpx.TransportError:
-            # The answer was lost; the trunk may exist. Find it by its unique name rather than
-            # creating a second one.
-            name = (_json_object(request.content) or {}).get("name")
-            found = self._find_by_name(request, name) if isinstance(name, str) else None
+            # The answer was lost; the trunk (or number) may exist. Find it by its unique name (or
+            # the number itself, active on one trunk at most) rather than creating a second one.
+            key = "name" if request.url.path == TRUNKS_PATH else "phone_number"
+            value = (_json_object(request.content) or {}).get(key)
+            found = self._find_by(request, key, value) if isinstance(value, str) else None
             if found is None:
                 return self._inner.handle_request(request)
-            return httpx.Response(201, json=found, headers={"X-Contract-Recovered": "found-by-name"})
+            return httpx.Response(201, json=found, headers={"X-Contract-Recovered": f"found-by-{key}"})
 
-    def _find_by_name(self, request: httpx.Request, name: str) -> dict[str, Any] | None:
+    def _find_by(self, request: httpx.Request, key: str, value: str) -> dict[str, Any] | None:
+        """The item of the collection the POST went to (GET on the same path) with `key` == `value`."""
         # The POST's body headers would announce a body the GET does not have (h11 refuses to
         # send it); its extensions carry the timeouts.
         headers = httpx.Headers(request.headers)
         for body_header in ("Content-Length", "Content-Type"):
             headers.pop(body_header, None)
-        lookup = httpx.Request(
-            "GET", request.url.copy_with(query=None), headers=headers, extensions=request.extensions
-        )
+        lookup = httpx.Request("GET", request.url.copy_with(query=None), headers=headers, extensions=request.extensions)
         response = self._inner.handle_request(lookup)
         response.read()
         if response.status_code != 200:
             return None
-        for trunk in response.json():
-            if isinstance(trunk, dict) and trunk.get("name") == name:
-                return trunk
+        for item in response.json():
+            if isinstance(item, dict) and item.get(key) == value:
+                return item
         return None
 
     # -- after the answer ---------------------------------------------------------------------
@@ -249,6 +260,11 @@ class SafetyTransport(httpx.BaseTransport):
 def _sends_credentials(request: httpx.Request) -> bool:
     body = _json_object(request.content)
     return body is not None and ("auth_password" in body or "auth_username" in body)
+
+
+def _names_for_cleanup(request: httpx.Request) -> bool:
+    name = (_json_object(request.content) or {}).get("name")
+    return isinstance(name, str) and name.startswith(NAME_PREFIX)
 
 
 def _harmless_gateway(gateway: object) -> object:

@@ -16,7 +16,7 @@ import httpx
 from bolna_sip_trunks_client import AuthenticatedClient
 
 from contract_tests.profiles import Budget, budget_for
-from contract_tests.safety import NAME_PREFIX, TRUNKS_PATH, SafetyTransport, TrunkLedger
+from contract_tests.safety import NAME_PREFIX, RESTORE, TRUNKS_PATH, SafetyTransport, TrunkLedger
 from contract_tests.settings import ConfigError, Settings
 from contract_tests.transports import BudgetTransport, ClientTransport, RetryTransport
 from contract_tests.undocumented import UndocumentedFields
@@ -176,9 +176,8 @@ def clean_up(target: Target) -> list[str]:
     target.budget_meter.allow_clean_up(2 * len(target.ledger.undeleted()) + 10)
     with target.http() as http:
         if target.snapshot is not None and target.ledger.given_trunk:
-            answer = _attempt(
-                http, "PATCH", f"{TRUNKS_PATH}/{target.ledger.given_trunk}", restore_body(target.snapshot)
-            )
+            path = f"{TRUNKS_PATH}/{target.ledger.given_trunk}"
+            answer = _attempt(http, "PATCH", path, restore_body(target.snapshot), extensions={RESTORE: True})
             if answer != 200:
                 problems.append(f"could not restore trunk {target.ledger.given_trunk} (answer: {answer})")
         for trunk_id in target.ledger.undeleted():
@@ -206,9 +205,11 @@ def delete_leftovers(target: Target) -> tuple[list[str], list[str]]:
     return [t for t in leftovers if t in target.ledger.deleted], problems
 
 
-def _attempt(http: httpx.Client, method: str, path: str, body: dict[str, Any] | None = None) -> int | str:
+def _attempt(
+    http: httpx.Client, method: str, path: str, body: dict[str, Any] | None = None, **options: Any
+) -> int | str:
     try:
-        return http.request(method, path, json=body).status_code
+        return http.request(method, path, json=body, **options).status_code
     except (httpx.HTTPError, OSError) as error:
         return _reason(error)
 

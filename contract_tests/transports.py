@@ -84,7 +84,8 @@ class RetryTransport(httpx.BaseTransport):
 
     - 429 and 503 mean "not processed": any method is retried after `Retry-After` seconds.
     - A lost connection is retried only for idempotent methods; a lost answer to a POST may
-      mean it happened, which `SafetyTransport` resolves by looking the trunk up by name.
+      mean it happened, which `SafetyTransport` resolves by looking the trunk (or number) up.
+    - A read timeout is not retried: the server is there but does not answer.
     """
 
     def __init__(
@@ -106,6 +107,10 @@ class RetryTransport(httpx.BaseTransport):
             last = attempt == self.attempts
             try:
                 response = self._inner.handle_request(request)
+            except httpx.ReadTimeout:
+                # The server took the request and stayed silent for the whole timeout; more
+                # attempts would multiply that wait (the preflight promises one timeout, not five).
+                raise
             except (httpx.TransportError, ConnectionError):
                 if last or request.method not in IDEMPOTENT_METHODS:
                     raise

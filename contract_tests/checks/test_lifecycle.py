@@ -117,7 +117,8 @@ def test_e164_check_requires_a_plus(target: Target, throwaway: Workbench) -> Non
 
 
 @pytest.mark.parametrize(
-    ("method", "path"), [("PUT", "/{trunk}"), ("POST", "/{trunk}"), ("PATCH", ""), ("PUT", "/{trunk}/numbers")]
+    ("method", "path"),
+    [("PUT", "/{trunk}"), ("POST", "/{trunk}"), ("PUT", "/{trunk}/numbers"), ("PATCH", "/{trunk}/numbers")],
 )
 def test_unserved_method_answers_405_with_allow(method: str, path: str, target: Target, workbench: Workbench) -> None:
     url = TRUNKS_PATH + path.format(trunk=workbench.trunk_id())

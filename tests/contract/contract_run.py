@@ -31,9 +31,7 @@ class ContractRun:
         return {finding["check"] for finding in self.drift["findings"] if finding["severity"] == "failure"}
 
 
-def run_contract(
-    reports: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 300
-) -> ContractRun:
+def run_contract(reports: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 300) -> ContractRun:
     environment = {
         key: value
         for key, value in os.environ.items()

@@ -7,6 +7,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+
 from tests.mock.mock_support import Api, Json, without_times
 
 THREADS = 8

@@ -8,10 +8,10 @@ import json
 import time
 
 import pytest
-from tests.mock.mock_support import TOKEN, TRUNKS, Api, error_locs, is_plain_error, is_validation_error, userpass_body
 from starlette.types import Message
 
 from mock_api import SCENARIOS, create_app
+from tests.mock.mock_support import TOKEN, TRUNKS, Api, error_locs, is_plain_error, is_validation_error, userpass_body
 
 MIB = 1024 * 1024
 

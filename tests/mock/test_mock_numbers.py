@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tests.mock.mock_support import NUMBER_KEYS, Api, error_locs, is_plain_error, is_validation_error
 
 

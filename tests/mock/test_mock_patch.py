@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+
 from tests.mock.mock_support import (
     TRUNK_KEYS,
     Api,

@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 
 import pytest
+
+from mock_api import SCENARIOS, list_scenarios
 from tests.mock.mock_support import (
     NUMBER_KEYS,
     TOKEN,
@@ -22,8 +24,6 @@ from tests.mock.mock_support import (
     is_validation_error,
     userpass_body,
 )
-
-from mock_api import SCENARIOS, list_scenarios
 
 Probe = Callable[[Api], None]
 PROBES: dict[str, Probe] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tests.mock.mock_support import (
     GATEWAY_KEYS,
     TRUNK_KEYS,

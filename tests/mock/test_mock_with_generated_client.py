@@ -17,6 +17,7 @@ from bolna_sip_trunks_client.models import (
     SipTrunkUpdate,
     Transport,
 )
+
 from tests.mock.mock_support import TOKEN, Api
 
 
