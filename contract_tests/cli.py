@@ -11,7 +11,6 @@ import os
 import signal
 import sys
 import time
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
@@ -24,10 +23,9 @@ from contract_tests.plugin import CHECK_MODULES, CHECKS_DIR, ContractPlugin
 from contract_tests.profiles import PROFILES
 from contract_tests.report import RunSummary, console_summary, write_reports
 from contract_tests.settings import ConfigError, Settings, settings_from_env
-
-warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
-
-from contract_tests.target import Target, clean_up, delete_leftovers, open_target  # noqa: E402
+from contract_tests.spec import SPEC_PATH
+from contract_tests.spec_check import spec_problem
+from contract_tests.target import Target, clean_up, delete_leftovers, open_target
 
 USAGE_ERROR = 2
 
@@ -45,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if args.scenario and settings.live:
             raise ConfigError("--scenario applies to the embedded mock; unset BOLNA_BASE_URL to use it")
+        problem = spec_problem(SPEC_PATH)
+        if problem:
+            raise ConfigError(f"the spec is broken: {problem}")
         target = open_target(settings)
     except ConfigError as error:
         print(f"bolna-contract: {error}", file=sys.stderr)

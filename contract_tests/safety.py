@@ -29,6 +29,8 @@ _TEST_NETS = [ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24
 _GATEWAY_PATTERN = re.compile(r"^[A-Za-z0-9.-]+\Z")
 _TRUNK_PATH = re.compile(r"^/sip-trunks/trunks/(?P<trunk>[^/]+)(?P<rest>/.*)?\Z")
 _NUMBERS_PATH = re.compile(r"^/sip-trunks/trunks/[^/]+/numbers\Z")
+# A create whose answer is lost is looked up, then sent again if absent: this many sends at most.
+CREATE_ATTEMPTS = 3
 
 
 ResponseObserver = Callable[[str, str, int, object], None]  # method, path, status, JSON body
@@ -56,6 +58,7 @@ class TrunkLedger:
     run_id: str = field(default_factory=lambda: secrets.token_hex(4))
     given_trunk: str | None = None
     created: list[str] = field(default_factory=list)
+    numbers_added: set[str] = field(default_factory=set)  # ids of the phone numbers this run added
     deleted: set[str] = field(default_factory=set)
     absent: set[str] = field(default_factory=set)
     leaks: list[str] = field(default_factory=list)
@@ -199,22 +202,31 @@ class SafetyTransport(httpx.BaseTransport):
 
     # -- sending a create ---------------------------------------------------------------------
     def _create(self, request: httpx.Request) -> httpx.Response:
-        try:
-            return self._inner.handle_request(request)
-        except httpx.ConnectError:
-            raise  # never reached the server: nothing was created
-        except httpx.TransportError:
-            # The answer was lost; the trunk (or number) may exist. Find it by its unique name (or
-            # the number itself, active on one trunk at most) rather than creating a second one.
-            key = "name" if request.url.path == TRUNKS_PATH else "phone_number"
-            value = (_json_object(request.content) or {}).get(key)
-            found = self._find_by(request, key, value) if isinstance(value, str) else None
-            if found is None:
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
+            try:
                 return self._inner.handle_request(request)
-            return httpx.Response(201, json=found, headers={"X-Contract-Recovered": f"found-by-{key}"})
+            except httpx.ConnectError:
+                raise  # never reached the server: nothing was created
+            except httpx.TransportError:
+                if attempt == CREATE_ATTEMPTS:
+                    raise
+                # The answer was lost; the trunk (or number) may exist. Find it rather than
+                # creating a second one; if it is not there, the request never took effect.
+                found = self._find_created(request)
+                if found is not None:
+                    return httpx.Response(201, json=found, headers={"X-Contract-Recovered": "found"})
+        raise AssertionError("unreachable")  # pragma: no cover
 
-    def _find_by(self, request: httpx.Request, key: str, value: str) -> dict[str, Any] | None:
-        """The item of the collection the POST went to (GET on the same path) with `key` == `value`."""
+    def _find_created(self, request: httpx.Request) -> dict[str, Any] | None:
+        """What the lost create made: the item of the collection it went to with its unique
+        name (a trunk) or number (active on one trunk at most), unless this run knew it before:
+        a check may send a duplicate on purpose and expect the 409.
+        """
+        key = "name" if request.url.path == TRUNKS_PATH else "phone_number"
+        value = (_json_object(request.content) or {}).get(key)
+        if not isinstance(value, str):
+            return None
+        known = {*self.ledger.created, *self.ledger.numbers_added}
         # The POST's body headers would announce a body the GET does not have (h11 refuses to
         # send it); its extensions carry the timeouts.
         headers = httpx.Headers(request.headers)
@@ -223,10 +235,11 @@ class SafetyTransport(httpx.BaseTransport):
         lookup = httpx.Request("GET", request.url.copy_with(query=None), headers=headers, extensions=request.extensions)
         response = self._inner.handle_request(lookup)
         response.read()
-        if response.status_code != 200:
+        items = _json_any(response.content)
+        if response.status_code != 200 or not isinstance(items, list):
             return None
-        for item in response.json():
-            if isinstance(item, dict) and item.get(key) == value:
+        for item in items:
+            if isinstance(item, dict) and item.get(key) == value and item.get("id") not in known:
                 return item
         return None
 
@@ -236,10 +249,13 @@ class SafetyTransport(httpx.BaseTransport):
             Exchange(method, str(request.url), request.content, response.status_code, response.content)
         )
         self.ledger.exchange_count += 1
-        created = method == "POST" and path == TRUNKS_PATH and 200 <= response.status_code < 300
+        created = method == "POST" and 200 <= response.status_code < 300
         body = _json_any(response.content)
         if created and isinstance(body, dict) and isinstance(body.get("id"), str):
-            self.ledger.record_created(body["id"])
+            if path == TRUNKS_PATH:
+                self.ledger.record_created(body["id"])
+            elif _NUMBERS_PATH.match(path):
+                self.ledger.numbers_added.add(body["id"])
         match = _TRUNK_PATH.match(path)
         if method == "DELETE" and match and not match["rest"] and response.status_code == 200:
             self.ledger.deleted.add(match["trunk"])

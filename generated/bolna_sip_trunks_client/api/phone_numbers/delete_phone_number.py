@@ -71,6 +71,8 @@ def sync_detailed(
 ) -> Response[Error | Message]:
     """Remove a phone number from a SIP trunk
 
+     Soft-deletes the number; it no longer counts as active and may be added again.
+
     Args:
         trunk_id (str):
         phone_number_id (str):
@@ -103,6 +105,8 @@ def sync(
 ) -> Error | Message | None:
     """Remove a phone number from a SIP trunk
 
+     Soft-deletes the number; it no longer counts as active and may be added again.
+
     Args:
         trunk_id (str):
         phone_number_id (str):
@@ -129,6 +133,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[Error | Message]:
     """Remove a phone number from a SIP trunk
+
+     Soft-deletes the number; it no longer counts as active and may be added again.
 
     Args:
         trunk_id (str):
@@ -159,6 +165,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Error | Message | None:
     """Remove a phone number from a SIP trunk
+
+     Soft-deletes the number; it no longer counts as active and may be added again.
 
     Args:
         trunk_id (str):

@@ -77,6 +77,8 @@ def sync_detailed(
 ) -> Response[Error | list[PhoneNumber]]:
     """List a SIP trunk's phone numbers
 
+     The trunk's active (not deleted) phone numbers.
+
     Args:
         trunk_id (str):
 
@@ -106,6 +108,8 @@ def sync(
 ) -> Error | list[PhoneNumber] | None:
     """List a SIP trunk's phone numbers
 
+     The trunk's active (not deleted) phone numbers.
+
     Args:
         trunk_id (str):
 
@@ -129,6 +133,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[Error | list[PhoneNumber]]:
     """List a SIP trunk's phone numbers
+
+     The trunk's active (not deleted) phone numbers.
 
     Args:
         trunk_id (str):
@@ -156,6 +162,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Error | list[PhoneNumber] | None:
     """List a SIP trunk's phone numbers
+
+     The trunk's active (not deleted) phone numbers.
 
     Args:
         trunk_id (str):

@@ -68,6 +68,8 @@ def sync_detailed(
 ) -> Response[Error | SipTrunk]:
     """Get a SIP trunk
 
+     The trunk as stored, with its active phone numbers; never its password.
+
     Args:
         trunk_id (str):
 
@@ -97,6 +99,8 @@ def sync(
 ) -> Error | SipTrunk | None:
     """Get a SIP trunk
 
+     The trunk as stored, with its active phone numbers; never its password.
+
     Args:
         trunk_id (str):
 
@@ -120,6 +124,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[Error | SipTrunk]:
     """Get a SIP trunk
+
+     The trunk as stored, with its active phone numbers; never its password.
 
     Args:
         trunk_id (str):
@@ -147,6 +153,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Error | SipTrunk | None:
     """Get a SIP trunk
+
+     The trunk as stored, with its active phone numbers; never its password.
 
     Args:
         trunk_id (str):

@@ -1,0 +1,235 @@
+"""Which drift scenarios of the mock each tool catches, and how soon.
+
+Stock Schemathesis gets a budget of generated cases about equal to the requests the suite sends
+(`calibrate`); both then run against every scenario, two runs at a time on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench_processes import Interrupted, served_mock, stop_all_children
+from bench_tools import StockRun, SuiteRun, run_stock, run_suite
+
+HEADING = re.compile(r"^# === (?P<title>.+?) =+\s*$")
+KEBAB_LITERAL = re.compile(r'"([a-z0-9]+(?:-[a-z0-9]+)+)"')
+
+# Why a tool that judges each exchange against the schema misses a drift, from the words of the
+# scenario's category (the mock's section heading) or, where one phrase says more, its
+# description. First match wins; anything else is visible in a single exchange.
+DESCRIPTION_REASONS = (
+    ("instead of the default", "a documented default: the value given instead is just as schema-valid"),
+)
+CATEGORY_REASONS = (
+    (
+        ("merge semantics", "array replacement"),
+        "needs what a PATCH sent compared with what is stored after it: no schema says which values come back",
+    ),
+    (
+        ("atomicity", "persistence", "timestamps"),
+        "needs two requests: each answer is schema-valid, only the pair contradicts",
+    ),
+    (
+        ("cross-field", "stored-state"),
+        "value-level semantics a schema cannot express: a rule over stored state or between fields",
+    ),
+    (
+        ("status codes", "order of checks"),
+        "a documented status for the wrong reason: the right one depends on what the request means "
+        "(an unknown id, which check comes first), not on its shape",
+    ),
+    (
+        ("secrets",),
+        "visible in one answer, but only after an earlier request stored a password: needs that sequence",
+    ),
+    (
+        ("field checks",),
+        "one kind of invalid value (an edge of a bound or pattern): visible in one exchange, "
+        "but only for inputs the generator rarely produces",
+    ),
+)
+SINGLE_EXCHANGE = "visible in a single exchange, but no generated case triggered it within this budget"
+
+
+@dataclass(frozen=True)
+class DriftScenario:
+    name: str
+    description: str
+    category: str
+
+    @property
+    def miss_reason(self) -> str:
+        """The class of drift, as the reason a schema-driven fuzzer would miss it."""
+        for phrase, reason in DESCRIPTION_REASONS:
+            if phrase in self.description:
+                return reason
+        for words, reason in CATEGORY_REASONS:
+            if any(word in self.category for word in words):
+                return reason
+        return SINGLE_EXCHANGE
+
+
+def drift_scenarios(names: Iterable[str] | None = None) -> list[DriftScenario]:
+    """The mock's drift scenarios (all, or `names` in that order), each with its category."""
+    from mock_api import scenarios
+
+    described = dict(scenarios.list_scenarios())
+    categories = _categories(Path(scenarios.__file__).read_text(encoding="utf-8"), described)
+    chosen = list(described) if names is None else list(names)
+    unknown = [name for name in chosen if name not in described]
+    if unknown:
+        raise ValueError(f"unknown drift scenarios: {', '.join(unknown)} (see python -m mock_api --list-scenarios)")
+    return [DriftScenario(name, described[name], categories.get(name, "uncategorised")) for name in chosen]
+
+
+def _categories(source: str, names: Iterable[str]) -> dict[str, str]:
+    """Scenario name -> the `# === heading ===` of the section of scenarios.py that registers it."""
+    known = set(names)
+    found: dict[str, str] = {}
+    category = "uncategorised"
+    for line in source.splitlines():
+        heading = HEADING.match(line)
+        if heading:
+            category = heading.group("title")
+        for name in KEBAB_LITERAL.findall(line):
+            if name in known:
+                found.setdefault(name, category)
+    return found
+
+
+# --- the budget ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Probe:
+    max_examples: int
+    generated: int
+
+
+def calibrate(
+    target: int, count_cases: Callable[[int], int | None], first: tuple[int, int] = (10, 100), rounds: int = 3
+) -> tuple[int, list[Probe]]:
+    """The `--max-examples` whose generated cases come closest to `target`, and the probes tried.
+
+    Cases grow with max-examples but not linearly (small value spaces run dry), so this is a
+    secant search: probe, interpolate between the two probes nearest the target, repeat.
+    """
+    probes: list[Probe] = []
+    candidates = list(first)
+    for _ in range(len(first) + rounds):
+        if not candidates:
+            break
+        examples = candidates.pop(0)
+        if any(probe.max_examples == examples for probe in probes):
+            break
+        generated = count_cases(examples)
+        if generated is None:
+            raise RuntimeError(f"stock Schemathesis reported no case count at --max-examples {examples}")
+        probes.append(Probe(examples, generated))
+        if _close_enough(generated, target):
+            break
+        if not candidates and len(probes) >= 2:
+            candidates.append(_interpolated(probes, target))
+    best = min(probes, key=lambda probe: abs(probe.generated - target))
+    return best.max_examples, probes
+
+
+def _close_enough(generated: int, target: int, tolerance: float = 0.1) -> bool:
+    return abs(generated - target) <= tolerance * target
+
+
+def _interpolated(probes: list[Probe], target: int) -> int:
+    nearest = sorted(probes, key=lambda probe: abs(probe.generated - target))[:2]
+    low, high = sorted(nearest, key=lambda probe: probe.max_examples)
+    if high.generated == low.generated:
+        return high.max_examples * 2
+    slope = (high.generated - low.generated) / (high.max_examples - low.max_examples)
+    return max(1, min(2000, round(low.max_examples + (target - low.generated) / slope)))
+
+
+# --- detection -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Detection:
+    scenario: DriftScenario
+    stock: StockRun | None = None
+    suite: SuiteRun | None = None
+    problems: list[str] = field(default_factory=list)  # runs that could not happen
+
+    @property
+    def stock_caught(self) -> bool:
+        return self.stock is not None and self.stock.caught
+
+    @property
+    def suite_caught(self) -> bool:
+        return self.suite is not None and self.suite.caught
+
+
+@dataclass(frozen=True)
+class DetectionPlan:
+    max_examples: int  # stock budget per operation (calibrated)
+    suite_profile: str = "quick"
+    fail_fast: bool = False
+    workers: int = 2
+    stock_timeout: float = 420.0
+    suite_timeout: float = 240.0
+
+
+def stock_on_scenario(scenario: str | None, plan: DetectionPlan) -> StockRun:
+    token = secrets.token_urlsafe(12)
+    with served_mock(token, scenario) as base_url:
+        return run_stock(base_url, token, plan.max_examples, timeout=plan.stock_timeout)
+
+
+def suite_on_scenario(scenario: str, plan: DetectionPlan) -> SuiteRun:
+    return run_suite(plan.suite_profile, scenario=scenario, fail_fast=plan.fail_fast, timeout=plan.suite_timeout)
+
+
+def detect(
+    scenarios: list[DriftScenario], plan: DetectionPlan, report: Callable[[str], None] = print
+) -> list[Detection]:
+    """Run both tools on every scenario, `plan.workers` runs at a time; one line per finished run."""
+    detections = {scenario.name: Detection(scenario) for scenario in scenarios}
+    with ThreadPoolExecutor(max_workers=plan.workers, thread_name_prefix="bench-detect") as pool:
+        futures: dict[Future[StockRun | SuiteRun], tuple[str, str]] = {}
+        # Alternating the tools keeps both under the same load from the run beside them.
+        for scenario in scenarios:
+            futures[pool.submit(stock_on_scenario, scenario.name, plan)] = ("stock", scenario.name)
+            futures[pool.submit(suite_on_scenario, scenario.name, plan)] = ("suite", scenario.name)
+        try:
+            for done, future in enumerate(as_completed(futures), 1):
+                tool, name = futures[future]
+                line = _record(detections[name], tool, future)
+                report(f"  [{done:>3}/{len(futures)}] {tool:<5} {name:<40} {line}")
+        except BaseException:
+            # Without this the pool would wait for every running child to finish on its own.
+            for future in futures:
+                future.cancel()
+            stop_all_children()
+            raise
+    return list(detections.values())
+
+
+def _record(detection: Detection, tool: str, future: Future[StockRun | SuiteRun]) -> str:
+    try:
+        result = future.result()
+    except Interrupted:
+        raise
+    except Exception as error:  # a mock that would not start, a missing tool: noted, not fatal
+        detection.problems.append(f"{tool}: {type(error).__name__}: {error}")
+        return f"could not run: {error}"
+    if isinstance(result, StockRun):
+        detection.stock = result
+    else:
+        detection.suite = result
+    if result.exit_code is None:
+        return f"timed out after {result.wall_seconds:.0f} s"
+    if not result.caught:
+        return f"missed (exit {result.exit_code}, {result.wall_seconds:.1f} s)"
+    return f"caught at {result.first_failure_seconds or result.wall_seconds:.1f} s (run {result.wall_seconds:.1f} s)"
