@@ -11,10 +11,11 @@ from contract_tests.safety import TRUNKS_PATH
 from contract_tests.target import Target
 from contract_tests.trunks import Workbench
 
+CREATE = "a valid create body"  # stands for Workbench.create_body(), built when the test runs
 # (method, path template, body) for every operation of the spec.
-OPERATIONS: list[tuple[str, str, dict[str, Any] | None]] = [
+OPERATIONS: list[tuple[str, str, dict[str, Any] | str | None]] = [
     ("GET", TRUNKS_PATH, None),
-    ("POST", TRUNKS_PATH, "create"),  # type: ignore[list-item]
+    ("POST", TRUNKS_PATH, CREATE),
     ("GET", TRUNKS_PATH + "/{trunk}", None),
     ("PATCH", TRUNKS_PATH + "/{trunk}", {"is_active": False, "description": "changed without a token"}),
     ("DELETE", TRUNKS_PATH + "/{trunk}", None),
@@ -22,13 +23,12 @@ OPERATIONS: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", TRUNKS_PATH + "/{trunk}/numbers", None),
     ("DELETE", TRUNKS_PATH + "/{trunk}/numbers/{number}", None),
 ]
-CREDENTIALS = {"missing token": None, "wrong token": "wrong"}
 
 
-@pytest.mark.parametrize("credential", CREDENTIALS, ids=list(CREDENTIALS))
+@pytest.mark.parametrize("credential", [None, "wrong"], ids=["missing token", "wrong token"])
 @pytest.mark.parametrize(("method", "template", "body"), OPERATIONS, ids=[f"{m} {p}" for m, p, _ in OPERATIONS])
 def test_unauthenticated_request_is_refused_and_changes_nothing(
-    method: str, template: str, body: Any, credential: str, target: Target, workbench: Workbench
+    method: str, template: str, body: Any, credential: str | None, target: Target, workbench: Workbench
 ) -> None:
     if method in ("POST", "DELETE") and not workbench.throwaway:
         pytest.skip("works on an existing trunk (BOLNA_TRUNK_ID): creates and deletes nothing")
@@ -38,11 +38,13 @@ def test_unauthenticated_request_is_refused_and_changes_nothing(
     trunks_before = workbench.trunk_count()
     number_id = numbers_before[0]["id"] if numbers_before else "none"
     path = template.format(trunk=trunk_id, number=number_id)
-    json_body = workbench.create_body("userpass") if body == "create" else body
+    json_body = workbench.create_body("userpass") if body == CREATE else body
     with target.http(authenticated=False) as http:
         headers = {"Authorization": f"Bearer {credential}-{secrets.token_hex(8)}"} if credential else {}
         response = http.request(method, path, json=json_body, headers=headers)
-    assert response.status_code == 401, f"{method} {template} ({credential}) answered {response.status_code}, not 401"
+    assert response.status_code == 401, (
+        f"{method} {template} with {'a wrong' if credential else 'no'} token answered {response.status_code}, not 401"
+    )
     detail = (
         response.json().get("detail")
         if response.headers.get("content-type", "").startswith("application/json")
