@@ -144,5 +144,19 @@ def _message(error: BaseException) -> str:
     text = str(error).strip()
     if isinstance(error, AssertionError):
         # pytest's rewritten assertion adds the failing expression after the message.
-        text = text.split("\nassert ", 1)[0]
-    return text[:4000] or type(error).__name__
+        return text.split("\nassert ", 1)[0][:4000] or "assertion failed"
+    if isinstance(error, BaseExceptionGroup):
+        return text[:4000]  # Schemathesis's failure report, already written for people
+    # Anything else broke while reading an answer: say where, since the bare text ("'auth_type'")
+    # means nothing on its own.
+    reader = "the generated client" if _raised_in(error, "bolna_sip_trunks_client") else "the check"
+    return f"{reader} could not read the API's answer: {type(error).__name__}: {text}"[:4000]
+
+
+def _raised_in(error: BaseException, package: str) -> bool:
+    traceback = error.__traceback__
+    while traceback is not None:
+        if package in traceback.tb_frame.f_code.co_filename:
+            return True
+        traceback = traceback.tb_next
+    return False
