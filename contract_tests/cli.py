@@ -11,7 +11,8 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 from typing import TextIO
@@ -88,12 +89,25 @@ def _cleanup(target: Target) -> int:
     return 1 if problems else 0
 
 
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM, handled like Ctrl-C so that the run cleans up and writes a partial report."""
+@contextmanager
+def _stop_gracefully(target: Target) -> Iterator[None]:
+    """Ctrl-C or SIGTERM: let the request in flight finish, send no other, then clean up.
 
+    Raising at once would abandon a request the server may still act on after the clean-up
+    (a trunk left behind, an existing trunk changed after its restore). A second signal aborts.
+    """
 
-def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise _Terminated()
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        if target.ledger.stop_requested.is_set():
+            raise KeyboardInterrupt
+        target.ledger.stop_requested.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _run(target: Target, settings: Settings, *, fail_fast: bool = False) -> int:
@@ -102,23 +116,22 @@ def _run(target: Target, settings: Settings, *, fail_fast: bool = False) -> int:
     progress = Progress(plugin, sys.stdout, quiet=settings.quiet)
     reports_dir = settings.reports_dir
     reports_dir.mkdir(parents=True, exist_ok=True)
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     started = time.monotonic()
     interrupted = False
     if not settings.quiet:
         print(f"bolna-contract: checking {target.description} (profile {settings.profile})", flush=True)
-    try:
-        code = pytest.main(
-            _pytest_args(reports_dir) + (["--exitfirst"] if fail_fast else []), plugins=[plugin, progress]
-        )
-        interrupted = code == pytest.ExitCode.INTERRUPTED
-        if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.INTERRUPTED):
-            plugin.stopped = f"the checks could not run (pytest exit code {int(code)})"
-    except KeyboardInterrupt:
-        interrupted = True
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        problems = _clean_up_quietly(target)
+    with _stop_gracefully(target):
+        try:
+            code = pytest.main(
+                _pytest_args(reports_dir) + (["--exitfirst"] if fail_fast else []), plugins=[plugin, progress]
+            )
+            interrupted = code == pytest.ExitCode.INTERRUPTED or target.ledger.stop_requested.is_set()
+            if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.INTERRUPTED):
+                plugin.stopped = f"the checks could not run (pytest exit code {int(code)})"
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            problems = _clean_up_quietly(target)
     summary = RunSummary(
         target=target.description,
         profile=settings.profile,

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from bolna_sip_trunks_client import AuthenticatedClient
 from hypothesis.errors import FlakyFailure
@@ -109,6 +110,9 @@ class ContractPlugin:
         if _contains(error, UnsafeRequestRefused):
             severity = "defect"
             self.stopped = self.stopped or str(error)
+        elif _contains(error, httpx.TransportError):
+            # The network failed where retries could not help: nothing is known about the API.
+            severity = "defect"
         elif meter.exhausted or _contains(error, BudgetExhausted):
             # Whatever failed after the budget ran out says nothing about the API.
             severity = "defect"

@@ -23,6 +23,7 @@ TRUNKS_PATH = "/sip-trunks/trunks"
 NAME_PREFIX = "contract-test-"
 KEPT_PREFIX = "contract-kept-"
 RESTORE = "contract-restore"  # request extension: a restore of the existing trunk, sent as is
+CLEAN_UP = "contract-clean-up"  # request extension: part of the clean-up, sent even after a stop
 HARMLESS_GATEWAY = "sip.invalid"
 # RFC 5737 documentation ranges: never routed, so a gateway there reaches no one.
 _TEST_NETS = [ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")]
@@ -34,6 +35,10 @@ CREATE_ATTEMPTS = 3
 
 
 ResponseObserver = Callable[[str, str, int, object], None]  # method, path, status, JSON body
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """A stop was asked for (Ctrl-C, SIGTERM): no new request leaves, the clean-up follows."""
 
 
 class UnsafeRequestRefused(Exception):
@@ -62,6 +67,7 @@ class TrunkLedger:
     deleted: set[str] = field(default_factory=set)
     absent: set[str] = field(default_factory=set)
     leaks: list[str] = field(default_factory=list)
+    stop_requested: threading.Event = field(default_factory=threading.Event)
     exchanges: deque[Exchange] = field(default_factory=lambda: deque(maxlen=50))
     exchange_count: int = 0
     _secrets: set[str] = field(default_factory=set)
@@ -131,6 +137,8 @@ class SafetyTransport(httpx.BaseTransport):
         self._observers = list(observers)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.ledger.stop_requested.is_set() and not request.extensions.get(CLEAN_UP):
+            raise RunInterrupted()
         path = request.url.path
         method = request.method
         self._refuse_unless_allowed(method, path, request)

@@ -16,7 +16,7 @@ import httpx
 from bolna_sip_trunks_client import AuthenticatedClient
 
 from contract_tests.profiles import Budget, budget_for
-from contract_tests.safety import NAME_PREFIX, RESTORE, TRUNKS_PATH, SafetyTransport, TrunkLedger
+from contract_tests.safety import CLEAN_UP, NAME_PREFIX, RESTORE, TRUNKS_PATH, SafetyTransport, TrunkLedger
 from contract_tests.settings import ConfigError, Settings
 from contract_tests.transports import BudgetTransport, ClientTransport, RetryTransport
 from contract_tests.undocumented import UndocumentedFields
@@ -173,20 +173,37 @@ def restore_body(snapshot: dict[str, Any]) -> dict[str, Any]:
 def clean_up(target: Target) -> list[str]:
     """Delete every trunk the run created and restore the existing one; return what failed."""
     problems = []
-    target.budget_meter.allow_clean_up(2 * len(target.ledger.undeleted()) + 10)
+    ledger = target.ledger
+    target.budget_meter.allow_clean_up(2 * len(ledger.undeleted()) + 10)
     with target.http() as http:
-        if target.snapshot is not None and target.ledger.given_trunk:
-            path = f"{TRUNKS_PATH}/{target.ledger.given_trunk}"
-            answer = _attempt(http, "PATCH", path, restore_body(target.snapshot), extensions={RESTORE: True})
+        if target.snapshot is not None and ledger.given_trunk:
+            path = f"{TRUNKS_PATH}/{ledger.given_trunk}"
+            restore = {RESTORE: True, CLEAN_UP: True}
+            answer = _attempt(http, "PATCH", path, restore_body(target.snapshot), extensions=restore)
             if answer != 200:
-                problems.append(f"could not restore trunk {target.ledger.given_trunk} (answer: {answer})")
-        for trunk_id in target.ledger.undeleted():
-            answer = _attempt(http, "DELETE", f"{TRUNKS_PATH}/{trunk_id}")
+                problems.append(f"could not restore trunk {ledger.given_trunk} (answer: {answer})")
+        if ledger.may_create:
+            _adopt_named_leftovers(http, ledger)
+            target.budget_meter.allow_clean_up(2 * len(ledger.undeleted()))
+        for trunk_id in ledger.undeleted():
+            answer = _attempt(http, "DELETE", f"{TRUNKS_PATH}/{trunk_id}", extensions={CLEAN_UP: True})
             if answer in (200, 404):
                 target.ledger.deleted.add(trunk_id)
             else:
                 problems.append(f"could not delete trunk {trunk_id} (answer: {answer})")
     return problems
+
+
+def _adopt_named_leftovers(http: httpx.Client, ledger: TrunkLedger) -> None:
+    """Trunks carrying this run's name whose create answer never arrived: they are ours too."""
+    try:
+        response = http.get(TRUNKS_PATH, extensions={CLEAN_UP: True})
+        listed = response.json() if response.status_code == 200 else []
+    except (httpx.HTTPError, ValueError):
+        return
+    for trunk in listed if isinstance(listed, list) else []:
+        if isinstance(trunk, dict) and str(trunk.get("name", "")).startswith(f"{ledger.name_prefix}-"):
+            ledger.record_created(str(trunk["id"]))
 
 
 def delete_leftovers(target: Target) -> tuple[list[str], list[str]]:
@@ -216,4 +233,4 @@ def _attempt(
 
 def _reason(error: BaseException) -> str:
     text = str(error).strip() or type(error).__name__
-    return text.splitlines()[0][:200]
+    return text.splitlines()[0][:200].rstrip(".")

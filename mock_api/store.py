@@ -185,7 +185,9 @@ class TrunkStore:
             number = self._numbers.get(number_id)
             if number is None or number.deleted or number.byot_trunk_id != trunk_id:
                 raise not_found("phone number")
-            self._numbers[number_id] = replace(number, deleted=True, updated_at=self._now())
+            # Soft-deleted for the API: never listed, rendered or counted again, so not kept either
+            # (a long session would otherwise grow without bound).
+            del self._numbers[number_id]
             return {"message": f"phone number {number_id} deleted"}
 
     def has_trunk(self, trunk_id: str) -> bool:
@@ -256,7 +258,7 @@ class TrunkStore:
     def retire_numbers_of(self, trunk_id: str, now: str) -> None:
         """Soft-deletes a deleted trunk's numbers, so they no longer count as active (409)."""
         for number in self._active_numbers_of(trunk_id):
-            self._numbers[number.id] = replace(number, deleted=True, updated_at=now)
+            del self._numbers[number.id]
 
     def number_is_active(self, phone_number: str) -> bool:
         """Whether the number is active on any trunk, compared without the leading '+'."""

@@ -7,6 +7,7 @@ pytest_plugins = [
     "tests.fixtures.spec_documents",
     "tests.fixtures.fault_proxy",
     "tests.fixtures.bad_servers",
+    "tests.fixtures.broken_specs",
 ]
 
 

@@ -7,10 +7,12 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pytest
 
 from tests.mock.mock_support import Api, Json, without_times
 
-THREADS = 8
+# Twice the threads take about 12 s on two cores: a long test (pytest --slow).
+THREAD_COUNTS = [8, pytest.param(16, marks=pytest.mark.slow)]
 PATCHES_PER_THREAD = 200
 # Every tenth PATCH breaks rule 1 (sdes over UDP) and must change nothing.
 REJECTED_EVERY = 10
@@ -59,23 +61,24 @@ def expected_after(created: Json, body: Json) -> Json:
     return expected
 
 
-def test_concurrent_patches_never_mix() -> None:
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+def test_concurrent_patches_never_mix(threads: int) -> None:
     api = Api()
     created = api.create_trunk()
     trunk_id = created["id"]
     states = {
         without_times_key(expected_after(created, patch_body(thread, index))): (thread, index)
-        for thread in range(THREADS)
+        for thread in range(threads)
         for index in range(PATCHES_PER_THREAD)
     }
-    start = threading.Barrier(THREADS)
+    start = threading.Barrier(threads)
 
     def patch_many(thread: int) -> list[tuple[int, httpx.Response]]:
         start.wait()
         return [(index, api.patch(trunk_id, patch_body(thread, index))) for index in range(PATCHES_PER_THREAD)]
 
-    with ThreadPoolExecutor(THREADS) as pool:
-        results = list(pool.map(patch_many, range(THREADS)))
+    with ThreadPoolExecutor(threads) as pool:
+        results = list(pool.map(patch_many, range(threads)))
 
     for thread, answers in enumerate(results):
         previous_updated_at = ""

@@ -1,0 +1,98 @@
+"""`bolna-contract` as a process a test can watch and signal, and what a run left on a server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from contract_tests.safety import NAME_PREFIX, TRUNKS_PATH
+from tests.contract.contract_run import ROOT, ContractRun
+
+
+def live_env(base_url: str, token: str, **extra: str) -> dict[str, str]:
+    return {"BOLNA_BASE_URL": base_url, "BOLNA_API_KEY": token, **extra}
+
+
+def contract_environment(reports: Path, env: dict[str, str]) -> dict[str, str]:
+    """The caller's environment without its own kit settings, as tests/contract/contract_run.py builds it."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("BOLNA_", "CONTRACT_", "PYTEST_", "HYPOTHESIS_"))
+    }
+    environment |= {"CONTRACT_PROFILE": "quick", "CONTRACT_MAX_RATE": "0", "CONTRACT_REPORTS": str(reports)}
+    return environment | env
+
+
+@dataclass
+class RunningContract:
+    process: subprocess.Popen[bytes]
+    reports: Path
+    output: Path  # stdout and stderr go to files: a pipe nobody reads could stall the run
+    started: float
+
+    def signal(self, signum: signal.Signals) -> None:
+        self.process.send_signal(signum)
+
+    def command_line(self) -> str:
+        return Path(f"/proc/{self.process.pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+
+    def environment(self) -> str:
+        return Path(f"/proc/{self.process.pid}/environ").read_bytes().replace(b"\0", b"\n").decode()
+
+    def finish(self, timeout: float = 120) -> ContractRun:
+        try:
+            code = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise
+        read = (
+            (self.output / "stdout").read_text(encoding="utf-8"),
+            (self.output / "stderr").read_text(encoding="utf-8"),
+        )
+        return ContractRun(code, *read, time.monotonic() - self.started, self.reports)
+
+
+def start_contract(workdir: Path, env: dict[str, str], *args: str) -> RunningContract:
+    """`bolna-contract` (quick profile, reports in workdir/reports) started and left running."""
+    reports, output = workdir / "reports", workdir / "output"
+    output.mkdir(parents=True, exist_ok=True)
+    with (output / "stdout").open("wb") as stdout, (output / "stderr").open("wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "contract_tests.cli", *args],
+            cwd=ROOT,
+            env=contract_environment(reports, env),
+            stdout=stdout,
+            stderr=stderr,
+        )
+    return RunningContract(process, reports, output, time.monotonic())
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up after {timeout} s waiting until {what}")
+        time.sleep(0.05)
+
+
+def trunks_on(base_url: str, token: str) -> list[dict[str, Any]]:
+    """Every trunk on the server, read directly (not through any proxy)."""
+    response = httpx.get(base_url + TRUNKS_PATH, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    response.raise_for_status()
+    trunks: list[dict[str, Any]] = response.json()
+    return trunks
+
+
+def contract_test_trunks(base_url: str, token: str) -> list[dict[str, Any]]:
+    return [trunk for trunk in trunks_on(base_url, token) if str(trunk["name"]).startswith(NAME_PREFIX)]
