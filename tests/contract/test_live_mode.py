@@ -65,7 +65,7 @@ def test_existing_trunk_is_restored_and_nothing_is_created(served_mock: ServedMo
 
 
 def test_bursts_of_429_are_waited_out(tmp_path: Path) -> None:
-    with serve_mock("--rate-limit-every", "9") as served:
+    with serve_mock("--rate-limit-every", "9", "--retry-after", "0") as served:
         run = run_contract(tmp_path, env=_live_env(served))
         left = _trunks(served)
 
