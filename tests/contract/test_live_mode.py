@@ -31,22 +31,7 @@ def test_clean_server_passes_and_no_trunk_is_left_behind(served_mock: ServedMock
 
 
 def test_existing_trunk_is_restored_and_nothing_is_created(served_mock: ServedMock, tmp_path: Path) -> None:
-    with served_mock.client() as client:
-        created = client.post(
-            TRUNKS,
-            json={
-                "name": "Production line",
-                "provider": "zadarma",
-                "auth_type": "userpass",
-                "auth_username": "491234",
-                "auth_password": "kept-secret",
-                "gateways": [{"gateway_address": "sip.zadarma.com", "port": 5060, "priority": 1}],
-                "description": "do not touch",
-                "qualify_frequency": 90,
-            },
-        ).json()
-        client.post(f"{TRUNKS}/{created['id']}/numbers", json={"phone_number": "+4930123456"})
-        before = client.get(f"{TRUNKS}/{created['id']}").json()
+    before = created = served_mock.production_trunk()
 
     run = run_contract(tmp_path, env=_live_env(served_mock, BOLNA_TRUNK_ID=created["id"]))
 

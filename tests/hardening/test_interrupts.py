@@ -58,27 +58,6 @@ def assert_partial_report(run: ContractRun) -> None:
     assert "partial run" in (run.reports / "drift.md").read_text(encoding="utf-8")
 
 
-def production_trunk(served: ServedMock) -> dict[str, Any]:
-    """A trunk that is not the suite's, with a number, as a user's account would have one."""
-    with served.client() as client:
-        trunk: dict[str, Any] = client.post(
-            TRUNKS_PATH,
-            json={
-                "name": "Production line",
-                "provider": "zadarma",
-                "auth_type": "userpass",
-                "auth_username": "491234",
-                "auth_password": "kept-secret",
-                "gateways": [{"gateway_address": "sip.zadarma.com", "port": 5060, "priority": 1}],
-                "description": "do not touch",
-                "qualify_frequency": 90,
-            },
-        ).json()
-        client.post(f"{TRUNKS_PATH}/{trunk['id']}/numbers", json={"phone_number": "+4930123456"})
-        trunk = client.get(f"{TRUNKS_PATH}/{trunk['id']}").json()
-        return trunk
-
-
 def read_trunk(served: ServedMock, trunk_id: str) -> dict[str, Any]:
     response = httpx.get(
         f"{served.base_url}{TRUNKS_PATH}/{trunk_id}", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10
@@ -117,7 +96,7 @@ def test_an_interrupted_run_on_an_existing_trunk_restores_it(fault_proxy: StartF
     hold_a_read = Fault(Action.DELAY, at(10), "GET", A_TRUNK, seconds=HOLD)
     with serve_mock(token=TOKEN) as served:
         proxy = fault_proxy(served.base_url, hold_a_read)
-        before = production_trunk(served)
+        before = served.production_trunk()
         running = start_contract(tmp_path, live_env(proxy.base_url, TOKEN, BOLNA_TRUNK_ID=before["id"]))
         wait_for_the_hold(proxy)
         changed = read_trunk(served, before["id"])
@@ -162,7 +141,7 @@ def test_a_patch_in_flight_when_interrupted_does_not_outlive_the_restore(
     hold_a_patch = Fault(Action.DELAY, at(1), "PATCH", A_TRUNK, (json_has("gateways"),), seconds=HOLD)
     with serve_mock(token=TOKEN) as served:
         proxy = fault_proxy(served.base_url, hold_a_patch)
-        before = production_trunk(served)
+        before = served.production_trunk()
         running = start_contract(tmp_path, live_env(proxy.base_url, TOKEN, BOLNA_TRUNK_ID=before["id"]))
         wait_for_the_hold(proxy)
         run = interrupt(running, signal.SIGINT)

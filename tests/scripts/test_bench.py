@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench_client import measure_client_overhead  # noqa: E402
-from bench_detection import DetectionPlan, calibrate, detect, drift_scenarios  # noqa: E402
-from bench_processes import run_measured  # noqa: E402
+from bench_detection import Detection, DetectionPlan, Tally, calibrate, detect, drift_scenarios, tally  # noqa: E402
+from bench_processes import mock_token, run_measured  # noqa: E402
 from bench_report import Results, Sample, Series, as_json, as_markdown, markdown_table  # noqa: E402
 from bench_tools import suite_has_fail_fast  # noqa: E402
 
@@ -94,6 +94,20 @@ def test_calibration_finds_the_budget_that_matches_the_target() -> None:
     assert [probe.generated for probe in probes] == [600, 1000, 1500]
 
 
+def test_a_run_that_could_not_happen_counts_as_neither_caught_nor_missed() -> None:
+    [scenario] = drift_scenarios(["patch-response-stale"])
+    detection = Detection(scenario, problems=["stock: RuntimeError: the mock did not listen"])
+
+    assert not detection.stock_caught and not detection.stock_missed
+    assert tally([detection], "stock") == Tally(caught=0, missed=0, not_run=1)
+    assert str(tally([detection], "stock")) == "0/0 (1 could not run)"
+
+
+def test_mock_tokens_never_look_like_an_option() -> None:
+    # `python -m mock_api --token -x...` would read the token as an option and exit.
+    assert all(re.fullmatch(r"bench-[0-9a-f]{16}", mock_token()) for _ in range(100))
+
+
 def test_a_measured_run_is_stopped_at_its_timeout(tmp_path: Path) -> None:
     run = run_measured(
         [sys.executable, "-c", "import time; print('started', flush=True); time.sleep(60)"],
@@ -136,5 +150,6 @@ def test_one_scenario_through_both_tools_gives_a_well_formed_report(tmp_path: Pa
     for table in found:
         assert_well_formed(table)
     assert "qualify-frequency-as-string" in markdown
-    assert document["detection_summary"]["scenarios"] == 1
+    summary = document["detection_summary"]
+    assert summary["scenarios"] == 1 and summary["suite"] == {"caught": 1, "missed": 0, "not_run": 0}
     assert document["suite_in_process"]["medians"]["requests"] == suite.requests
