@@ -17,10 +17,14 @@ IDEMPOTENT_METHODS = frozenset({"GET", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 
 
 class ClientTransport(httpx.BaseTransport):
-    """Hands requests to an existing `httpx.Client`, e.g. Starlette's `TestClient` (sync ASGI)."""
+    """Hands requests to an existing `httpx.Client`, e.g. Starlette's `TestClient` (sync ASGI).
+
+    The client is entered once and exited on close: a `TestClient` outside its `with` block starts
+    a new event-loop thread for every request, which made in-process slower than loopback.
+    """
 
     def __init__(self, client: httpx.Client) -> None:
-        self._client = client
+        self._client = client.__enter__()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         response = self._client.send(request)
@@ -28,7 +32,7 @@ class ClientTransport(httpx.BaseTransport):
         return response
 
     def close(self) -> None:
-        self._client.close()
+        self._client.__exit__(None, None, None)
 
 
 class BudgetExhausted(Exception):
