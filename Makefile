@@ -14,7 +14,7 @@ MOCK_TOKEN ?= dev-token
 export PATH := $(BIN):$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv node generate check-generated lint-spec lint actionlint spec-diff dist test selftest mock contract contract-cleanup lock clean
+.PHONY: help venv node generate check-generated lint-spec lint actionlint spec-diff dist test selftest bench mock contract contract-cleanup lock clean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -63,6 +63,9 @@ test: lint lint-spec actionlint check-generated ## Everything CI runs: lints, fr
 
 selftest: $(VENV_STAMP) ## The suite must catch every drift scenario of the mock and pass the clean mock
 	@$(BIN)/python scripts/selftest.py
+
+bench: $(VENV_STAMP) ## Detection vs stock Schemathesis, throughput, client overhead -> reports/bench.md
+	@$(BIN)/python scripts/bench.py
 
 mock: $(VENV_STAMP) ## Serve the embedded mock on 127.0.0.1:$MOCK_PORT with token $MOCK_TOKEN
 	@$(BIN)/python -m mock_api --port $(MOCK_PORT) --token $(MOCK_TOKEN)
