@@ -8,7 +8,9 @@ from contract_tests.profiles import Budget
 
 
 def api_settings(examples: int, *, shrink: bool = True) -> settings:
-    phases = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target] + ([Phase.shrink] if shrink else [])
+    # No target phase: it replays mutated examples, and against an API whose state has moved on
+    # the replay draws differently ("inconsistent data generation"), which says nothing about the API.
+    phases = [Phase.explicit, Phase.generate] + ([Phase.shrink] if shrink else [])
     return settings(
         max_examples=max(1, examples),
         deadline=None,

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from bolna_sip_trunks_client import AuthenticatedClient
-from hypothesis.errors import FlakyFailure
+from hypothesis.errors import FlakyFailure, FlakyStrategyDefinition
 from schemathesis.schemas import BaseSchema
 
 from contract_tests.findings import Finding, Scrubber, Severity, as_curl
@@ -110,6 +110,9 @@ class ContractPlugin:
         if _contains(error, UnsafeRequestRefused):
             severity = "defect"
             self.stopped = self.stopped or str(error)
+        elif _contains(error, FlakyStrategyDefinition):
+            # Hypothesis replayed an example and the API's moved-on state made it draw differently.
+            severity = "defect"
         elif _contains(error, httpx.TransportError):
             # The network failed where retries could not help: nothing is known about the API.
             severity = "defect"

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import secrets
 import shlex
 import signal
 import subprocess
@@ -25,8 +24,8 @@ from pathlib import Path
 from types import FrameType
 
 from bench_client import measure_client_overhead
-from bench_detection import DetectionPlan, DriftScenario, calibrate, detect, drift_scenarios, stock_on_scenario
-from bench_processes import ROOT, served_mock, stop_all_children
+from bench_detection import DetectionPlan, DriftScenario, calibrate, detect, drift_scenarios, stock_on_scenario, tally
+from bench_processes import ROOT, mock_token, served_mock, stop_all_children
 from bench_report import Calibration, Results, Sample, Series, as_json, as_markdown, now, number
 from bench_tools import StockRun, SuiteRun, live_settings, run_suite, suite_has_fail_fast
 
@@ -179,7 +178,12 @@ def _step(title: str) -> None:
 def _series(label: str, runs: int, run_once: Callable[[], SuiteRun | StockRun]) -> Series:
     series = Series(label=label, command="", measured_at=now())
     for index in range(1, runs + 1):
-        run = run_once()
+        try:
+            run = run_once()
+        except Exception as error:  # e.g. a mock that would not start: noted, and the other runs go on
+            series.problems.append(f"run {index}: {type(error).__name__}: {error}")
+            print(f"  run {index}/{runs}: could not run: {error}", flush=True)
+            continue
         series.command = run.command
         sample = Sample.of(run)
         series.samples.append(sample)
@@ -189,6 +193,8 @@ def _series(label: str, runs: int, run_once: Callable[[], SuiteRun | StockRun]) 
             f"{sample.wall_seconds:.1f} s wall" + (f", {rate:.0f} requests/s" if rate else ""),
             flush=True,
         )
+        for failure in sample.failures:
+            print(f"    reported: {failure}", flush=True)
     return series
 
 
@@ -197,7 +203,7 @@ def _suite_in_process() -> SuiteRun:
 
 
 def _suite_loopback() -> SuiteRun:
-    token = secrets.token_urlsafe(12)
+    token = mock_token()
     with served_mock(token) as base_url:
         return run_suite("quick", live=live_settings(base_url, token, "quick"), timeout=300)
 
@@ -240,11 +246,9 @@ def _write(results: Results, folder: Path) -> list[Path]:
 def _console_summary(results: Results) -> str:
     lines = ["", f"bench summary ({results.wall_seconds:.0f} s):"]
     if results.detections is not None:
-        total = len(results.detections)
-        suite = sum(detection.suite_caught for detection in results.detections)
-        stock = sum(detection.stock_caught for detection in results.detections)
-        lines.append(f"  detection: bolna-contract caught {suite}/{total}, stock Schemathesis {stock}/{total}")
-        missed = [d.scenario.name for d in results.detections if not d.suite_caught]
+        suite, stock = tally(results.detections, "suite"), tally(results.detections, "stock")
+        lines.append(f"  detection: bolna-contract caught {suite}, stock Schemathesis {stock}")
+        missed = [d.scenario.name for d in results.detections if d.suite_missed]
         if missed:
             lines.append(f"  bolna-contract missed: {', '.join(missed)}")
     for series in (results.stock, results.suite_loopback, results.suite_in_process):

@@ -7,13 +7,12 @@ Stock Schemathesis gets a budget of generated cases about equal to the requests 
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench_processes import Interrupted, served_mock, stop_all_children
+from bench_processes import Interrupted, mock_token, served_mock, stop_all_children
 from bench_tools import StockRun, SuiteRun, run_stock, run_suite
 
 HEADING = re.compile(r"^# === (?P<title>.+?) =+\s*$")
@@ -163,12 +162,42 @@ class Detection:
     problems: list[str] = field(default_factory=list)  # runs that could not happen
 
     @property
+    def stock_missed(self) -> bool:
+        return self.stock is not None and not self.stock.caught
+
+    @property
+    def suite_missed(self) -> bool:
+        return self.suite is not None and not self.suite.caught
+
+    @property
     def stock_caught(self) -> bool:
         return self.stock is not None and self.stock.caught
 
     @property
     def suite_caught(self) -> bool:
         return self.suite is not None and self.suite.caught
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How one tool did over the scenarios: runs that could not happen count as neither."""
+
+    caught: int
+    missed: int
+    not_run: int
+
+    @property
+    def ran(self) -> int:
+        return self.caught + self.missed
+
+    def __str__(self) -> str:
+        return f"{self.caught}/{self.ran}" + (f" ({self.not_run} could not run)" if self.not_run else "")
+
+
+def tally(detections: list[Detection], tool: str) -> Tally:
+    caught = sum(d.stock_caught if tool == "stock" else d.suite_caught for d in detections)
+    missed = sum(d.stock_missed if tool == "stock" else d.suite_missed for d in detections)
+    return Tally(caught, missed, len(detections) - caught - missed)
 
 
 @dataclass(frozen=True)
@@ -182,7 +211,7 @@ class DetectionPlan:
 
 
 def stock_on_scenario(scenario: str | None, plan: DetectionPlan) -> StockRun:
-    token = secrets.token_urlsafe(12)
+    token = mock_token()
     with served_mock(token, scenario) as base_url:
         return run_stock(base_url, token, plan.max_examples, timeout=plan.stock_timeout)
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 import resource
+import secrets
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import deque
@@ -48,7 +50,7 @@ class _Children:
         self.stopping = False
 
     def start(
-        self, command: list[str], *, cwd: Path, stdout: int, env: Mapping[str, str] | None = None
+        self, command: list[str], *, cwd: Path, stdout: int | IO[str], env: Mapping[str, str] | None = None
     ) -> subprocess.Popen[str]:
         """Start `command` (stderr joins stdout) unless the bench is stopping."""
         with self.lock:
@@ -134,7 +136,12 @@ def run_measured(
     tail: deque[str] = deque(maxlen=TAIL_LINES)
     reader = threading.Thread(target=_read_lines, args=(process.stdout, started, tail, on_line), daemon=True)
     reader.start()
-    code, usage, timed_out = _wait(process, deadline=started + timeout)
+    try:
+        code, usage, timed_out = _wait(process, deadline=started + timeout)
+    except BaseException:
+        # Interrupted: end the child before its caller removes the scratch folder it writes to.
+        _stop(process)
+        raise
     seconds = time.monotonic() - started
     reader.join(timeout=GRACE_SECONDS)
     process.stdout.close()
@@ -172,34 +179,46 @@ def free_port() -> int:
         return port
 
 
+def mock_token() -> str:
+    # Hex only: a random URL-safe token may start with "-", which argparse takes for an option.
+    return f"bench-{secrets.token_hex(8)}"
+
+
 def mock_command(port: int | str, token: str, scenario: str | None = None) -> list[str]:
     scenario_args = ["--scenario", scenario] if scenario else []
     return [sys.executable, "-m", "mock_api", "--port", str(port), "--token", token, *scenario_args]
 
 
 @contextmanager
-def served_mock(token: str, scenario: str | None = None, attempts: int = 3) -> Iterator[str]:
+def served_mock(token: str, scenario: str | None = None, attempts: int = 4) -> Iterator[str]:
     """`python -m mock_api` on a free loopback port; yields its base URL and always stops it."""
-    for attempt in range(1, attempts + 1):
-        port = free_port()
-        process = CHILDREN.start(mock_command(port, token, scenario), cwd=ROOT, stdout=subprocess.DEVNULL)
-        try:
-            # Two mocks may pick the same free port at once; the loser exits and retries.
-            if _listening(port, process):
-                break
-        except BaseException:
+    with tempfile.TemporaryFile("w+", prefix="bench-mock-") as log:
+        for attempt in range(1, attempts + 1):
+            port = free_port()
+            process = CHILDREN.start(mock_command(port, token, scenario), cwd=ROOT, stdout=log)
+            try:
+                # Another process may take the free port before the mock binds it; then it exits and we retry.
+                if _listening(port, process):
+                    break
+            except BaseException:
+                _stop(process)
+                raise
             _stop(process)
-            raise
-        _stop(process)
-        if attempt == attempts:
-            raise RuntimeError(f"the mock (scenario {scenario or 'none'}) did not start listening")
-    try:
-        yield f"http://{LOOPBACK}:{port}"
-    finally:
-        _stop(process)
+            if attempt == attempts:
+                raise RuntimeError(f"the mock (scenario {scenario or 'none'}) did not listen: {_last_lines(log)}")
+        try:
+            yield f"http://{LOOPBACK}:{port}"
+        finally:
+            _stop(process)
 
 
-def _listening(port: int, process: subprocess.Popen[str], timeout: float = 20.0) -> bool:
+def _last_lines(log: IO[str], count: int = 3) -> str:
+    log.seek(0)
+    lines = [line.strip() for line in log.read().splitlines() if line.strip()]
+    return " / ".join(lines[-count:]) or "no output"
+
+
+def _listening(port: int, process: subprocess.Popen[str], timeout: float = 30.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if CHILDREN.reap(process) is not None:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bench_client import Overhead
-from bench_detection import Detection, DetectionPlan, Probe
+from bench_detection import Detection, DetectionPlan, Probe, tally
 from bench_tools import StockRun, SuiteRun
 
 IN_PROCESS_SPEED_UP_TARGET = 3.0  # suite in-process / suite over loopback, requests per second
@@ -46,6 +46,7 @@ class Sample:
     run_seconds: float | None  # as the tool reports it (no interpreter start-up)
     wall_seconds: float
     peak_rss_mib: float | None
+    failures: tuple[str, ...] = ()  # what the tool reported failing (on a clean mock: a false alarm)
 
     @property
     def requests_per_second(self) -> float | None:
@@ -54,7 +55,7 @@ class Sample:
     @classmethod
     def of(cls, run: SuiteRun | StockRun) -> Sample:
         requests = run.requests if isinstance(run, SuiteRun) else run.generated
-        return cls(run.exit_code, requests, run.run_seconds, run.wall_seconds, run.peak_rss_mib)
+        return cls(run.exit_code, requests, run.run_seconds, run.wall_seconds, run.peak_rss_mib, run.failures)
 
 
 @dataclass
@@ -63,6 +64,7 @@ class Series:
     command: str
     measured_at: str
     samples: list[Sample] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # runs that could not happen
 
     def median(self, value: Callable[[Sample], float | int | None]) -> float | None:
         values = [number for number in map(value, self.samples) if number is not None]
@@ -170,16 +172,14 @@ def _detection(results: Results) -> str:
     detections, plan, calibration = results.detections, results.detection_plan, results.calibration
     if detections is None or plan is None:
         return ""
-    total = len(detections)
-    suite_caught = sum(detection.suite_caught for detection in detections)
-    stock_caught = sum(detection.stock_caught for detection in detections)
     lines = [
         "## 1. Drift detection: stock Schemathesis vs bolna-contract",
         "",
         f"Measured {results.detection_measured_at}, {plan.workers} runs at a time (each stock run with its own "
         "served mock on its own free loopback port).",
         "",
-        f"**bolna-contract caught {suite_caught}/{total}; stock Schemathesis caught {stock_caught}/{total}.**",
+        f"**bolna-contract caught {tally(detections, 'suite')}; "
+        f"stock Schemathesis caught {tally(detections, 'stock')}.**",
         "",
         *_budget_lines(calibration, results.stock, plan),
         "",
@@ -271,7 +271,7 @@ def _caught(run: StockRun | SuiteRun | None, caught: bool) -> str:
 
 def _misses(detections: list[Detection]) -> list[str]:
     lines: list[str] = []
-    stock_missed = [detection for detection in detections if not detection.stock_caught]
+    stock_missed = [detection for detection in detections if detection.stock_missed]
     if stock_missed:
         lines += ["", "### What stock Schemathesis missed, and why", ""]
         lines += [
@@ -283,17 +283,14 @@ def _misses(detections: list[Detection]) -> list[str]:
                 ([d.scenario.name, d.scenario.miss_reason, d.scenario.description] for d in stock_missed),
             ),
         ]
-    suite_missed = [detection for detection in detections if not detection.suite_caught]
+    suite_missed = [detection for detection in detections if detection.suite_missed]
     lines += ["", "### What bolna-contract missed", ""]
     if not suite_missed:
-        lines.append("Nothing: every scenario ended with exit 1 and at least one failure finding.")
+        lines.append("Nothing: every scenario it ran ended with exit 1 and at least one failure finding.")
     for detection in suite_missed:
-        suite = detection.suite
-        lines += [f"- `{detection.scenario.name}` ({detection.scenario.description}):"]
-        if suite is None:
-            lines.append(f"  not run: {'; '.join(detection.problems)}")
-            continue
-        lines += ["", "  ```text", *(f"  {line}" for line in suite.printed.splitlines()), "  ```"]
+        printed = detection.suite.printed if detection.suite else ""
+        lines += [f"- `{detection.scenario.name}` ({detection.scenario.description}); it printed:", ""]
+        lines += ["  ```text", *(f"  {line}" for line in printed.splitlines()), "  ```"]
     problems = [f"- `{d.scenario.name}`: {problem}" for d in detections for problem in d.problems]
     if problems:
         lines += ["", "### Runs that could not happen", "", *problems]
@@ -337,14 +334,20 @@ def _throughput(results: Results) -> str:
 
 
 def _exit_note(series: list[Series]) -> list[str]:
-    """A warning when a measured run did not end cleanly: its figures may cover part of a run."""
-    codes = sorted({sample.exit_code for item in series for sample in item.samples if sample.exit_code != 0}, key=str)
-    if not codes:
+    """A warning when a measured run did not end cleanly, with what it reported failing."""
+    notes = [f"> {item.label}, {problem} (left out of the medians)" for item in series for problem in item.problems]
+    for item in series:
+        for index, sample in enumerate(item.samples, 1):
+            if sample.exit_code != 0:
+                reported = "; ".join(sample.failures) or "no failure named"
+                notes.append(f"> {item.label}, run {index}: exit {sample.exit_code}: {reported}")
+    if not notes:
         return []
     return [
-        f"> Not every run ended with exit 0 (exit codes {', '.join(map(str, codes))}; 1 drift found, 2 could not "
-        "judge, none: timed out): on a clean mock that is a suite problem, and a run stopped early makes its "
-        "times and request counts partial.",
+        *notes,
+        ">",
+        "> Exit 1 is drift found, 2 could not judge, none a timeout. Every run here is against the clean mock, so a",
+        "> failure is a false alarm of the tool, and a run stopped early has partial times and request counts.",
         "",
     ]
 
@@ -468,9 +471,10 @@ def as_json(results: Results) -> str:
     if results.detections is not None:
         document["detection_summary"] = {
             "scenarios": len(results.detections),
-            "suite_caught": sum(detection.suite_caught for detection in results.detections),
-            "stock_caught": sum(detection.stock_caught for detection in results.detections),
-            "stock_missed": {d.scenario.name: d.scenario.miss_reason for d in results.detections if not d.stock_caught},
-            "suite_missed": [d.scenario.name for d in results.detections if not d.suite_caught],
+            "suite": asdict(tally(results.detections, "suite")),
+            "stock": asdict(tally(results.detections, "stock")),
+            "stock_missed": {d.scenario.name: d.scenario.miss_reason for d in results.detections if d.stock_missed},
+            "suite_missed": [d.scenario.name for d in results.detections if d.suite_missed],
+            "not_run": {d.scenario.name: d.problems for d in results.detections if d.problems},
         }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
