@@ -18,6 +18,7 @@ from schemathesis.schemas import BaseSchema
 from schemathesis.specs.openapi.checks import ensure_resource_availability
 
 from contract_tests.hypothesis_settings import api_settings
+from contract_tests.plugin import ContractPlugin
 from contract_tests.spec import load_spec
 from contract_tests.target import Target
 from contract_tests.trunks import Workbench
@@ -83,7 +84,9 @@ def test_operation_conforms(
         pytest.skip(f"no {mode.value} data can be generated for {label}")
 
 
-def test_stateful_sequences_along_links(schema: BaseSchema, target: Target, workbench: Workbench) -> None:
+def test_stateful_sequences_along_links(
+    schema: BaseSchema, target: Target, workbench: Workbench, contract: ContractPlugin
+) -> None:
     if not workbench.throwaway:
         pytest.skip("works on an existing trunk (BOLNA_TRUNK_ID): stateful sequences create trunks")
     ledger = target.ledger
@@ -130,8 +133,16 @@ def test_stateful_sequences_along_links(schema: BaseSchema, target: Target, work
             settings=hypothesis_settings(api_settings(budget.stateful_examples, shrink=False), stateful_step_count=8)
         )
     except FlakyStrategyDefinition:
-        # Hypothesis replays a failing sequence before reporting it; the API's state has moved on
-        # by then, so the replay draws differently. The failure seen first is the finding.
+        # Hypothesis expects the same choices to lead to the same draws, but which links a
+        # sequence can follow depends on the API's state, which earlier sequences changed (a live
+        # API cannot be reset between them). Every sequence checked until then passed or failed
+        # on its own; the failure seen first is the finding, and without one the phase ended early.
         if first_failure:
             raise first_failure[0] from None
-        raise
+        contract.warn(
+            "conformance",
+            "test_stateful_sequences_along_links",
+            "stateful sequences ended early: the API's state changed what they could draw",
+            "Hypothesis stopped the stateful phase when a sequence drew differently from an earlier one "
+            "with the same choices; the sequences run until then found no failure.",
+        )
