@@ -16,19 +16,6 @@ PATCHABLE = frozenset(
         "transport", "media_encryption", "media_encryption_optimistic",
     }
 )  # fmt: skip
-READ_ONLY = frozenset(
-    {
-        "id",
-        "provider",
-        "auth_type",
-        "created_at",
-        "updated_at",
-        "phone_numbers",
-        "direct_media",
-        "rtp_symmetric",
-        "force_rport",
-    }
-)
 CREDENTIALS = frozenset({"auth_username", "auth_password"})
 # Made by the server on every write: compared by their own rules, not by value.
 SERVER_MADE = frozenset({"updated_at"})

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 from bolna_sip_trunks_client import AuthenticatedClient
 
+from contract_tests.model import CREDENTIALS, PATCHABLE
 from contract_tests.profiles import Budget, budget_for
 from contract_tests.safety import CLEAN_UP, NAME_PREFIX, RESTORE, TRUNKS_PATH, SafetyTransport, TrunkLedger
 from contract_tests.settings import ConfigError, Settings
@@ -23,13 +24,9 @@ from contract_tests.undocumented import UndocumentedFields
 from contract_tests.wsgi_bridge import wsgi_app
 
 MOCK_BASE_URL = "http://testserver"
-# What PATCH may change on an existing trunk, so what a restore puts back. Credentials are not
-# here: a password cannot be read back, so the suite never sends any to an existing trunk.
-RESTORABLE_FIELDS = (
-    "name", "description", "gateways", "ip_identifiers", "allow", "disallow", "inbound_enabled",
-    "outbound_leading_plus_enabled", "is_active", "qualify_frequency", "transport",
-    "media_encryption", "media_encryption_optimistic",
-)  # fmt: skip
+# What a restore puts back on an existing trunk: every PATCHable field but the credentials, since
+# a password cannot be read back, so the suite never sends any to an existing trunk.
+RESTORABLE_FIELDS = sorted(PATCHABLE - CREDENTIALS)
 
 
 @dataclass
