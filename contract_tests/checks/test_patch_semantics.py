@@ -97,20 +97,29 @@ def test_patch_applies_exactly_the_sent_fields(
     patch_obeys_contract()
 
 
+EIGHT_GATEWAYS = [  # the most allowed, out of priority order, half without a port (default 5060)
+    {"gateway_address": f"gw{i}.sip.invalid", "priority": 8 - i} | ({"port": 5070 + i} if i % 2 else {})
+    for i in range(8)
+]
+
+
 def alternatives(prefix: str) -> dict[str, list[Any]]:
-    """Two or more valid values per PATCHable field, so that one always differs from the stored one."""
+    """Valid values per PATCHable field, edge values first; one always differs from the stored one."""
     return {
-        "name": [f"{prefix}-alone-a", f"{prefix}-alone-b"],
-        "description": ["alone a", "alone b"],
+        "name": [f"{prefix}-线路-é", f"{prefix}-alone"],
+        "description": ["d" * 1024, "alone"],
         "auth_username": ["contract-alone-a", "contract-alone-b"],
-        "gateways": [[{"gateway_address": "alone-a.sip.invalid"}], [{"gateway_address": "alone-b.sip.invalid"}]],
-        "ip_identifiers": [[{"ip_address": "192.0.2.1"}], [{"ip_address": "192.0.2.2"}]],
+        "gateways": [EIGHT_GATEWAYS, [{"gateway_address": "192.0.2.20", "port": 65535, "priority": 100}]],
+        "ip_identifiers": [
+            [{"ip_address": "192.0.2.1"}, {"ip_address": "198.51.100.0/24"}],
+            [{"ip_address": "203.0.113.7"}],
+        ],
         "allow": ["g722", "ulaw,alaw"],
         "disallow": ["g729", "all"],
         "inbound_enabled": [True, False],
         "outbound_leading_plus_enabled": [True, False],
         "is_active": [True, False],
-        "qualify_frequency": [60, 120],
+        "qualify_frequency": [86400, 0, 60],
         "transport": TRANSPORTS,
         "media_encryption": MEDIA_ENCRYPTIONS,
         "media_encryption_optimistic": [True, False],
