@@ -113,6 +113,12 @@ def main(argv: list[str] | None = None) -> int:
     missed = [outcome.scenario for outcome in outcomes if not outcome.caught]
     passed = len(outcomes) - len(missed) + (clean.code == 0)
     print(f"report: {args.report.relative_to(ROOT) if args.report.is_relative_to(ROOT) else args.report}")
+    # Repeated last, where a CI log's tail shows them.
+    if clean.code != 0:
+        print(f"false alarm on the clean mock (exit {clean.code}): {clean.caught_by} {clean.finding}".rstrip())
+    for outcome in outcomes:
+        if not outcome.caught:
+            print(f"missed {outcome.scenario} (exit {outcome.code}) {outcome.finding}".rstrip())
     print(f"selftest: {passed} passed, {len(missed) + (clean.code != 0)} failed")
     return 0 if not missed and clean.code == 0 else 1
 
