@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 
 from contract_tests.bad_values import bad_values_by_field
+from contract_tests.model import CREDENTIALS
 from contract_tests.safety import TRUNKS_PATH
 from contract_tests.target import Target
 from contract_tests.trunks import Workbench
 
 BAD_VALUES = bad_values_by_field()
-CREDENTIAL_FIELDS = {"auth_username", "auth_password"}
 
 
 def _validation_error_body(body: object) -> bool:
@@ -52,9 +52,9 @@ def _reject(target: Target, workbench: Workbench, trunk_id: str, body: dict[str,
 
 @pytest.mark.parametrize("field", list(BAD_VALUES))
 def test_bad_values_are_rejected_with_422(field: str, target: Target, workbench: Workbench) -> None:
-    if field in CREDENTIAL_FIELDS and not workbench.throwaway:
+    if field in CREDENTIALS and not workbench.throwaway:
         pytest.skip("works on an existing trunk (BOLNA_TRUNK_ID): sends no credentials")
-    trunk_id = workbench.trunk_id("userpass" if field in CREDENTIAL_FIELDS else None)
+    trunk_id = workbench.trunk_id("userpass" if field in CREDENTIALS else None)
     before = workbench.get(trunk_id)
     # One read before and after all of them: each value is refused alone, so any change is a bug.
     problems = [problem for value in BAD_VALUES[field] if (problem := _refused(target, trunk_id, {field: value}))]

@@ -18,6 +18,7 @@ from schemathesis.schemas import BaseSchema
 from schemathesis.specs.openapi.checks import ensure_resource_availability
 
 from contract_tests.hypothesis_settings import api_settings
+from contract_tests.model import CREDENTIALS
 from contract_tests.plugin import ContractPlugin
 from contract_tests.spec import load_spec
 from contract_tests.target import Target
@@ -36,7 +37,6 @@ WRITES_OUTSIDE_PATCH = {
     "POST /sip-trunks/trunks/{trunk_id}/numbers",
     "DELETE /sip-trunks/trunks/{trunk_id}/numbers/{phone_number_id}",
 }
-CREDENTIALS = ("auth_username", "auth_password")
 
 
 class TrunkPool:
