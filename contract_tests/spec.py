@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema_rs
 import yaml
 
+SCHEMA_REF = "#/components/schemas/"
 # CONTRACT_SPEC points a run at another copy of the spec (a branch's, a reviewer's).
 SPEC_PATH = Path(os.environ.get("CONTRACT_SPEC") or Path(__file__).resolve().parent.parent / "openapi.yaml")
 
@@ -43,20 +44,38 @@ def without_closed_responses(document: dict[str, Any]) -> dict[str, Any]:
     """A copy of the spec whose response objects accept undocumented keys.
 
     Schemathesis checks responses against this copy, so an extra key (additive drift) is left
-    to the suite's own detector, which reports it as a warning unless the run is strict.
+    to the suite's own detector, which reports it as a warning unless the run is strict. Request
+    schemas keep their own rules, so negative cases are drawn as before.
     """
     lenient = copy.deepcopy(document)
-    request_schemas = {
-        "SipTrunkUpdate",
-        "SipTrunkCreate",
-        "GatewayInput",
-        "IpIdentifierInput",
-        "PhoneNumberCreate",
-    }
-    for name, schema in lenient["components"]["schemas"].items():
-        if name not in request_schemas and schema.get("additionalProperties") is False:
-            del schema["additionalProperties"]
+    schemas = lenient["components"]["schemas"]
+    for name in schemas_in_responses(lenient):
+        if schemas[name].get("additionalProperties") is False:
+            del schemas[name]["additionalProperties"]
     return lenient
+
+
+def schemas_in_responses(document: dict[str, Any]) -> set[str]:
+    """Names of the component schemas some response uses, directly or through other schemas."""
+    pending: list[Any] = [
+        operation.get("responses", {})
+        for item in document["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict)
+    ]
+    pending.append(document["components"].get("responses", {}))
+    found: set[str] = set()
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending += node
+        elif isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith(SCHEMA_REF) and (name := ref[len(SCHEMA_REF) :]) not in found:
+                found.add(name)
+                pending.append(document["components"]["schemas"][name])
+            pending += node.values()
+    return found
 
 
 def defaults_of(name: str) -> dict[str, Any]:
