@@ -17,8 +17,10 @@ def _live_env(served: ServedMock, **extra: str) -> dict[str, str]:
 
 def _trunks(served: ServedMock) -> list[dict[str, Any]]:
     with served.client() as client:
-        trunks: list[dict[str, Any]] = client.get(TRUNKS).json()
-        return trunks
+        response = client.get(TRUNKS)
+    assert response.status_code == 200, f"listing the mock's trunks: {response.status_code} {response.text}"
+    trunks: list[dict[str, Any]] = response.json()
+    return trunks
 
 
 def test_clean_server_passes_and_no_trunk_is_left_behind(served_mock: ServedMock, tmp_path: Path) -> None:
