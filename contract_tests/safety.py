@@ -185,28 +185,40 @@ class SafetyTransport(httpx.BaseTransport):
 
     def _made_harmless(self, method: str, path: str, request: httpx.Request) -> httpx.Request:
         """Same request, with a findable name, a gateway that reaches no one, a known password."""
-        if method not in ("POST", "PATCH") or not path.startswith(TRUNKS_PATH) or path.endswith("/numbers"):
-            return request
         if request.extensions.get(RESTORE):
             return request  # the existing trunk's own values, put back as they were
-        body = _json_object(request.content)
-        if body is None:
+        body = _json_any(request.content) if request.content else None
+        if not isinstance(body, (dict, list)):
             return request
-        changed = dict(body)
-        name = changed.get("name")
-        if _is_valid_string(name, 255) and not name.startswith(self.ledger.name_prefix):
-            changed["name"] = self.ledger.next_name()
-        password = changed.get("auth_password")
-        if _is_valid_string(password, 255) and password not in self.ledger.secrets:
-            changed["auth_password"] = self.ledger.new_password()
-        if isinstance(changed.get("gateways"), list):
-            changed["gateways"] = [_harmless_gateway(gateway) for gateway in changed["gateways"]]
+        # Any method, not only POST and PATCH: Schemathesis also sends the body with undeclared
+        # methods. Passwords at any depth and path: every one that leaves must be one the run
+        # knows, and so scrubs from what it writes.
+        changed = self._known_passwords(body)
+        trunk_body = path.startswith(TRUNKS_PATH) and not path.endswith("/numbers")
+        if trunk_body and isinstance(changed, dict):
+            name = changed.get("name")
+            if _is_valid_string(name, 255) and not name.startswith(self.ledger.name_prefix):
+                changed["name"] = self.ledger.next_name()
+            if isinstance(changed.get("gateways"), list):
+                changed["gateways"] = [_harmless_gateway(gateway) for gateway in changed["gateways"]]
         if changed == body:
             return request
         content = json.dumps(changed).encode()
         headers = httpx.Headers(request.headers)
         headers["Content-Length"] = str(len(content))
         return httpx.Request(method, request.url, headers=headers, content=content, extensions=request.extensions)
+
+    def _known_passwords(self, node: Any) -> Any:
+        """`node` with every storable `auth_password` the run did not make up replaced by one it did."""
+        if isinstance(node, list):
+            return [self._known_passwords(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        copy = {key: self._known_passwords(value) for key, value in node.items()}
+        password = copy.get("auth_password")
+        if _is_valid_string(password, 255) and password not in self.ledger.secrets:
+            copy["auth_password"] = self.ledger.new_password()
+        return copy
 
     # -- sending a create ---------------------------------------------------------------------
     def _create(self, request: httpx.Request) -> httpx.Response:
