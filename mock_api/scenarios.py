@@ -203,7 +203,7 @@ class IpBasedKeepsCredentials(TrunkStore):
 class PatchDropsPhoneNumbers(TrunkStore):
     def merged(self, stored: Trunk, patch: Any, now: str) -> Trunk:
         if "gateways" in patch:
-            self.retire_numbers_of(stored.id, now)  # the lock is held here, as for every rule
+            self.retire_numbers_of(stored.id)  # the lock is held here, as for every rule
         return super().merged(stored, patch, now)
 
 
@@ -213,12 +213,12 @@ class PatchDropsPhoneNumbers(TrunkStore):
 )
 class DuplicateNumberPlusSensitive(TrunkStore):
     def number_is_active(self, phone_number: str) -> bool:
-        return any(not n.deleted and n.phone_number == phone_number for n in self._numbers.values())
+        return any(n.phone_number == phone_number for n in self._numbers.values())
 
 
 @store_drift("trunk-delete-keeps-numbers-active", "deleting a trunk leaves its numbers active, so re-adding one is 409")
 class TrunkDeleteKeepsNumbersActive(TrunkStore):
-    def retire_numbers_of(self, trunk_id: str, now: str) -> None:
+    def retire_numbers_of(self, trunk_id: str) -> None:
         return None
 
 

@@ -99,7 +99,6 @@ class PhoneNumber:
     phone_number: str
     name: str | None
     byot_trunk_id: str
-    deleted: bool
     created_at: str
     updated_at: str
 
@@ -122,7 +121,7 @@ class TrunkStore:
         # response shows a state the store actually held.
         self._lock = threading.Lock()
         self._trunks: dict[str, Trunk] = {}
-        self._numbers: dict[str, PhoneNumber] = {}
+        self._numbers: dict[str, PhoneNumber] = {}  # the live ones: a deleted number is forgotten
         self._last_moment = datetime.min.replace(tzinfo=UTC)
 
     # --- operations (each takes the lock once) ---------------------------------------------------
@@ -158,7 +157,7 @@ class TrunkStore:
         with self._lock:
             self._find_trunk(trunk_id)
             del self._trunks[trunk_id]
-            self.retire_numbers_of(trunk_id, self._now())
+            self.retire_numbers_of(trunk_id)
             return {"message": f"SIP trunk {trunk_id} deleted"}
 
     def add_number(self, trunk_id: str, fields: Mapping[str, Any]) -> JsonObject:
@@ -170,20 +169,20 @@ class TrunkStore:
             if self.number_is_active(phone_number):
                 raise conflict(f"phone number {phone_number} is already active on a SIP trunk")
             now = self._now()
-            number = PhoneNumber(new_id(), phone_number, fields.get("name"), trunk_id, False, now, now)
+            number = PhoneNumber(new_id(), phone_number, fields.get("name"), trunk_id, now, now)
             self._numbers[number.id] = number
             return self.render_number(number)
 
     def list_numbers(self, trunk_id: str) -> list[JsonObject]:
         with self._lock:
             self._find_trunk(trunk_id)
-            return [self.render_number(number) for number in self._active_numbers_of(trunk_id)]
+            return [self.render_number(number) for number in self._numbers_of(trunk_id)]
 
     def delete_number(self, trunk_id: str, number_id: str) -> JsonObject:
         with self._lock:
             self._find_trunk(trunk_id)
             number = self._numbers.get(number_id)
-            if number is None or number.deleted or number.byot_trunk_id != trunk_id:
+            if number is None or number.byot_trunk_id != trunk_id:
                 raise not_found("phone number")
             # Soft-deleted for the API: never listed, rendered or counted again, so not kept either
             # (a long session would otherwise grow without bound).
@@ -255,17 +254,15 @@ class TrunkStore:
         if trunk.auth_type == "userpass" and (trunk.auth_username is None or trunk.auth_password is None):
             raise rule_broken("a userpass trunk needs auth_username and auth_password")
 
-    def retire_numbers_of(self, trunk_id: str, now: str) -> None:
+    def retire_numbers_of(self, trunk_id: str) -> None:
         """Soft-deletes a deleted trunk's numbers, so they no longer count as active (409)."""
-        for number in self._active_numbers_of(trunk_id):
+        for number in self._numbers_of(trunk_id):
             del self._numbers[number.id]
 
     def number_is_active(self, phone_number: str) -> bool:
         """Whether the number is active on any trunk, compared without the leading '+'."""
         wanted = without_plus(phone_number)
-        return any(
-            not number.deleted and without_plus(number.phone_number) == wanted for number in self._numbers.values()
-        )
+        return any(without_plus(number.phone_number) == wanted for number in self._numbers.values())
 
     def render_trunk(self, trunk: Trunk) -> JsonObject:
         return {
@@ -277,7 +274,7 @@ class TrunkStore:
             "auth_username": trunk.auth_username,
             "gateways": [self.render_gateway(gateway) for gateway in trunk.gateways],
             "ip_identifiers": [{"ip_address": address} for address in trunk.ip_identifiers],
-            "phone_numbers": [self.render_number(number) for number in self._active_numbers_of(trunk.id)],
+            "phone_numbers": [self.render_number(number) for number in self._numbers_of(trunk.id)],
             "allow": trunk.allow,
             "disallow": trunk.disallow,
             "transport": trunk.transport,
@@ -310,7 +307,7 @@ class TrunkStore:
             "name": number.name,
             "byot_trunk_id": number.byot_trunk_id,
             "telephony_provider": "sip-trunk",
-            "deleted": number.deleted,
+            "deleted": False,  # a soft-deleted number is forgotten, so every stored one is live
             "created_at": number.created_at,
             "updated_at": number.updated_at,
         }
@@ -323,8 +320,8 @@ class TrunkStore:
             raise not_found("SIP trunk")
         return trunk
 
-    def _active_numbers_of(self, trunk_id: str) -> list[PhoneNumber]:
-        return [n for n in self._numbers.values() if n.byot_trunk_id == trunk_id and not n.deleted]
+    def _numbers_of(self, trunk_id: str) -> list[PhoneNumber]:
+        return [n for n in self._numbers.values() if n.byot_trunk_id == trunk_id]
 
     def _now(self) -> str:
         """The current UTC time, forced to move forward so `updated_at` never repeats or goes back."""
