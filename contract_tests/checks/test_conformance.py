@@ -98,10 +98,7 @@ def test_stateful_sequences_along_links(
         def step(self, input: Any) -> Any:
             try:
                 return super().step(input)
-            except Exception as failure:  # FailureGroup is a BaseExceptionGroup of Exceptions
-                first_failure.append(failure)
-                raise
-            except BaseExceptionGroup as failure:
+            except (Exception, BaseExceptionGroup) as failure:  # check failures come as a BaseExceptionGroup
                 first_failure.append(failure)
                 raise
 
