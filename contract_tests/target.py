@@ -185,7 +185,7 @@ def clean_up(target: Target) -> list[str]:
         for trunk_id in ledger.undeleted():
             answer = _attempt(http, "DELETE", f"{TRUNKS_PATH}/{trunk_id}", extensions={CLEAN_UP: True})
             if answer in (200, 404):
-                target.ledger.deleted.add(trunk_id)
+                ledger.deleted.add(trunk_id)
             else:
                 problems.append(f"could not delete trunk {trunk_id} (answer: {answer})")
     return problems
@@ -198,9 +198,8 @@ def _adopt_named_leftovers(http: httpx.Client, ledger: TrunkLedger) -> None:
         listed = response.json() if response.status_code == 200 else []
     except (httpx.HTTPError, ValueError):
         return
-    for trunk in listed if isinstance(listed, list) else []:
-        if isinstance(trunk, dict) and str(trunk.get("name", "")).startswith(f"{ledger.name_prefix}-"):
-            ledger.record_created(str(trunk["id"]))
+    for trunk_id in _ids_named(listed if isinstance(listed, list) else [], f"{ledger.name_prefix}-"):
+        ledger.record_created(trunk_id)
 
 
 def delete_leftovers(target: Target) -> tuple[list[str], list[str]]:
@@ -208,15 +207,20 @@ def delete_leftovers(target: Target) -> tuple[list[str], list[str]]:
     with target.http() as http:
         response = http.get(TRUNKS_PATH)
         response.raise_for_status()
-        leftovers = [
-            trunk["id"]
-            for trunk in response.json()
-            if isinstance(trunk, dict) and str(trunk.get("name", "")).startswith(NAME_PREFIX)
-        ]
+        leftovers = _ids_named(response.json(), NAME_PREFIX)
     for trunk_id in leftovers:
         target.ledger.record_created(trunk_id)  # named by this kit: it is ours to delete
     problems = clean_up(target)
     return [t for t in leftovers if t in target.ledger.deleted], problems
+
+
+def _ids_named(trunks: Iterable[object], prefix: str) -> list[str]:
+    """The ids of the listed trunks whose name starts with `prefix`."""
+    return [
+        str(trunk["id"])
+        for trunk in trunks
+        if isinstance(trunk, dict) and str(trunk.get("name", "")).startswith(prefix)
+    ]
 
 
 def _attempt(
