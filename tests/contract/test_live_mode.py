@@ -71,3 +71,20 @@ def test_drift_scenario_exits_1_and_names_the_finding(tmp_path: Path) -> None:
     assert "drift found" in run.stdout
     assert "gateways" in (tmp_path / "drift.md").read_text(encoding="utf-8")
     assert left == []
+
+
+def test_cleanup_deletes_only_leftover_contract_test_trunks(served_mock: ServedMock, tmp_path: Path) -> None:
+    production = served_mock.production_trunk()
+    with served_mock.client() as client:
+        for name in ("contract-test-crashed-1", "contract-test-crashed-2", "contract-kept-x", "my contract-test"):
+            answer = client.post(TRUNKS, json={"name": name, "provider": "custom", "auth_type": "ip-based",
+                                               "gateways": [{"gateway_address": "sip.invalid"}],
+                                               "ip_identifiers": [{"ip_address": "192.0.2.1"}]})  # fmt: skip
+            assert answer.status_code in (200, 201), answer.text
+
+    run = run_contract(tmp_path, "cleanup", env=_live_env(served_mock))
+
+    assert run.code == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert "deleted 2 leftover contract-test-* trunks" in run.stdout
+    left = {trunk["name"] for trunk in _trunks(served_mock)}
+    assert left == {production["name"], "contract-kept-x", "my contract-test"}
