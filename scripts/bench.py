@@ -246,7 +246,7 @@ def _write(results: Results, folder: Path) -> list[Path]:
 def _console_summary(results: Results) -> str:
     lines = ["", f"bench summary ({results.wall_seconds:.0f} s):"]
     if results.detections is not None:
-        suite, stock = tally(results.detections, "suite"), tally(results.detections, "stock")
+        suite, stock = tally(d.suite for d in results.detections), tally(d.stock for d in results.detections)
         lines.append(f"  detection: bolna-contract caught {suite}, stock Schemathesis {stock}")
         missed = [d.scenario.name for d in results.detections if d.suite_missed]
         if missed:

@@ -194,10 +194,12 @@ class Tally:
         return f"{self.caught}/{self.ran}" + (f" ({self.not_run} could not run)" if self.not_run else "")
 
 
-def tally(detections: list[Detection], tool: str) -> Tally:
-    caught = sum(d.stock_caught if tool == "stock" else d.suite_caught for d in detections)
-    missed = sum(d.stock_missed if tool == "stock" else d.suite_missed for d in detections)
-    return Tally(caught, missed, len(detections) - caught - missed)
+def tally(runs: Iterable[StockRun | SuiteRun | None]) -> Tally:
+    """Over one tool's runs, one per scenario (None: the run could not happen)."""
+    runs = list(runs)
+    outcomes = [run.caught for run in runs if run is not None]
+    caught = sum(outcomes)
+    return Tally(caught, len(outcomes) - caught, len(runs) - len(outcomes))
 
 
 @dataclass(frozen=True)

@@ -178,8 +178,8 @@ def _detection(results: Results) -> str:
         f"Measured {results.detection_measured_at}, {plan.workers} runs at a time (each stock run with its own "
         "served mock on its own free loopback port).",
         "",
-        f"**bolna-contract caught {tally(detections, 'suite')}; "
-        f"stock Schemathesis caught {tally(detections, 'stock')}.**",
+        f"**bolna-contract caught {tally(d.suite for d in detections)}; "
+        f"stock Schemathesis caught {tally(d.stock for d in detections)}.**",
         "",
         *_budget_lines(calibration, results.stock, plan),
         "",
@@ -471,8 +471,8 @@ def as_json(results: Results) -> str:
     if results.detections is not None:
         document["detection_summary"] = {
             "scenarios": len(results.detections),
-            "suite": asdict(tally(results.detections, "suite")),
-            "stock": asdict(tally(results.detections, "stock")),
+            "suite": asdict(tally(d.suite for d in results.detections)),
+            "stock": asdict(tally(d.stock for d in results.detections)),
             "stock_missed": {d.scenario.name: d.scenario.miss_reason for d in results.detections if d.stock_missed},
             "suite_missed": [d.scenario.name for d in results.detections if d.suite_missed],
             "not_run": {d.scenario.name: d.problems for d in results.detections if d.problems},

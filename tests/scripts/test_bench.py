@@ -99,8 +99,8 @@ def test_a_run_that_could_not_happen_counts_as_neither_caught_nor_missed() -> No
     detection = Detection(scenario, problems=["stock: RuntimeError: the mock did not listen"])
 
     assert not detection.stock_caught and not detection.stock_missed
-    assert tally([detection], "stock") == Tally(caught=0, missed=0, not_run=1)
-    assert str(tally([detection], "stock")) == "0/0 (1 could not run)"
+    assert tally([detection.stock]) == Tally(caught=0, missed=0, not_run=1)
+    assert str(tally([detection.stock])) == "0/0 (1 could not run)"
 
 
 def test_mock_tokens_never_look_like_an_option() -> None:
