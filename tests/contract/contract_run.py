@@ -31,19 +31,23 @@ class ContractRun:
         return {finding["check"] for finding in self.drift["findings"] if finding["severity"] == "failure"}
 
 
-def run_contract(reports: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 300) -> ContractRun:
+def contract_environment(reports: Path, env: dict[str, str] | None = None) -> dict[str, str]:
+    """The caller's environment without its own kit settings: the quick profile, reports in `reports`, then `env`."""
     environment = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("BOLNA_", "CONTRACT_", "PYTEST_", "HYPOTHESIS_"))
     }
     environment |= {"CONTRACT_PROFILE": "quick", "CONTRACT_MAX_RATE": "0", "CONTRACT_REPORTS": str(reports)}
-    environment |= env or {}
+    return environment | (env or {})
+
+
+def run_contract(reports: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 300) -> ContractRun:
     started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-m", "contract_tests.cli", *args],
         cwd=ROOT,
-        env=environment,
+        env=contract_environment(reports, env),
         capture_output=True,
         text=True,
         timeout=timeout,

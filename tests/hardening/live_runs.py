@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -15,22 +14,11 @@ from typing import Any
 import httpx
 
 from contract_tests.safety import NAME_PREFIX, TRUNKS_PATH
-from tests.contract.contract_run import ROOT, ContractRun
+from tests.contract.contract_run import ROOT, ContractRun, contract_environment
 
 
 def live_env(base_url: str, token: str, **extra: str) -> dict[str, str]:
     return {"BOLNA_BASE_URL": base_url, "BOLNA_API_KEY": token, **extra}
-
-
-def contract_environment(reports: Path, env: dict[str, str]) -> dict[str, str]:
-    """The caller's environment without its own kit settings, as tests/contract/contract_run.py builds it."""
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("BOLNA_", "CONTRACT_", "PYTEST_", "HYPOTHESIS_"))
-    }
-    environment |= {"CONTRACT_PROFILE": "quick", "CONTRACT_MAX_RATE": "0", "CONTRACT_REPORTS": str(reports)}
-    return environment | env
 
 
 @dataclass
