@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from tests.contract.contract_run import run_contract
 from tests.fixtures.served_mock import ServedMock, serve_mock
@@ -15,21 +14,13 @@ def _live_env(served: ServedMock, **extra: str) -> dict[str, str]:
     return {"BOLNA_BASE_URL": served.base_url, "BOLNA_API_KEY": served.token, **extra}
 
 
-def _trunks(served: ServedMock) -> list[dict[str, Any]]:
-    with served.client() as client:
-        response = client.get(TRUNKS)
-    assert response.status_code == 200, f"listing the mock's trunks: {response.status_code} {response.text}"
-    trunks: list[dict[str, Any]] = response.json()
-    return trunks
-
-
 def test_clean_server_passes_and_no_trunk_is_left_behind(served_mock: ServedMock, tmp_path: Path) -> None:
     run = run_contract(tmp_path, env=_live_env(served_mock))
 
     assert run.code == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert run.drift["verdict"] == "no drift"
     assert run.drift["requests"] > 100
-    assert _trunks(served_mock) == []
+    assert served_mock.trunks() == []
 
 
 def test_existing_trunk_is_restored_and_nothing_is_created(served_mock: ServedMock, tmp_path: Path) -> None:
@@ -38,7 +29,7 @@ def test_existing_trunk_is_restored_and_nothing_is_created(served_mock: ServedMo
     run = run_contract(tmp_path, env=_live_env(served_mock, BOLNA_TRUNK_ID=created["id"]))
 
     assert run.code == 0, run.stdout[-3000:] + run.stderr[-2000:]
-    trunks = _trunks(served_mock)
+    trunks = served_mock.trunks()
     assert [trunk["id"] for trunk in trunks] == [created["id"]], "the run created (or left) other trunks"
     after = trunks[0]
     for key in before:
@@ -54,7 +45,7 @@ def test_existing_trunk_is_restored_and_nothing_is_created(served_mock: ServedMo
 def test_bursts_of_429_are_waited_out(tmp_path: Path) -> None:
     with serve_mock("--rate-limit-every", "9", "--retry-after", "0") as served:
         run = run_contract(tmp_path, env=_live_env(served))
-        left = _trunks(served)
+        left = served.trunks()
 
     assert run.code == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert run.drift["retries"] > 0, "the mock answered 429 but nothing was retried"
@@ -64,7 +55,7 @@ def test_bursts_of_429_are_waited_out(tmp_path: Path) -> None:
 def test_drift_scenario_exits_1_and_names_the_finding(tmp_path: Path) -> None:
     with serve_mock("--scenario", "patch-merges-gateways") as served:
         run = run_contract(tmp_path, env=_live_env(served))
-        left = _trunks(served)
+        left = served.trunks()
 
     assert run.code == 1, run.stdout[-3000:] + run.stderr[-2000:]
     assert "patch-semantics" in run.finding_checks()
@@ -86,5 +77,5 @@ def test_cleanup_deletes_only_leftover_contract_test_trunks(served_mock: ServedM
 
     assert run.code == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert "deleted 2 leftover contract-test-* trunks" in run.stdout
-    left = {trunk["name"] for trunk in _trunks(served_mock)}
+    left = {trunk["name"] for trunk in served_mock.trunks()}
     assert left == {production["name"], "contract-kept-x", "my contract-test"}

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-from contract_tests.safety import NAME_PREFIX, TRUNKS_PATH
+from contract_tests.safety import NAME_PREFIX
 from tests.contract.contract_run import ROOT, ContractRun, contract_environment
+from tests.fixtures.served_mock import ServedMock
 
 
 def live_env(base_url: str, token: str, **extra: str) -> dict[str, str]:
@@ -74,13 +73,5 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = 60) ->
         time.sleep(0.05)
 
 
-def trunks_on(base_url: str, token: str) -> list[dict[str, Any]]:
-    """Every trunk on the server, read directly (not through any proxy)."""
-    response = httpx.get(base_url + TRUNKS_PATH, headers={"Authorization": f"Bearer {token}"}, timeout=10)
-    response.raise_for_status()
-    trunks: list[dict[str, Any]] = response.json()
-    return trunks
-
-
-def contract_test_trunks(base_url: str, token: str) -> list[dict[str, Any]]:
-    return [trunk for trunk in trunks_on(base_url, token) if str(trunk["name"]).startswith(NAME_PREFIX)]
+def contract_test_trunks(served: ServedMock) -> list[dict[str, Any]]:
+    return [trunk for trunk in served.trunks() if str(trunk["name"]).startswith(NAME_PREFIX)]

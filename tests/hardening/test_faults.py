@@ -29,7 +29,7 @@ from tests.fixtures.fault_proxy import (
     with_token,
 )
 from tests.fixtures.served_mock import serve_mock
-from tests.hardening.live_runs import live_env, trunks_on
+from tests.hardening.live_runs import live_env
 
 A_TRUNK = TRUNKS_PATH + "/[^/]+"
 ITS_NUMBERS = A_TRUNK + "/numbers"
@@ -43,7 +43,7 @@ def run_through(tmp_path: Path, *faults: Fault) -> tuple[ContractRun, FaultProxy
     """A contract run through a proxy with `faults`; returns it, the proxy, and the trunks left."""
     with serve_mock(token=TOKEN) as served, run_fault_proxy(served.base_url, *faults) as proxy:
         run = run_contract(tmp_path, env=live_env(proxy.base_url, TOKEN))
-        return run, proxy, trunks_on(served.base_url, TOKEN)
+        return run, proxy, served.trunks()
 
 
 def assert_no_drift(run: ContractRun) -> None:

@@ -25,7 +25,6 @@ from tests.hardening.live_runs import (
     contract_test_trunks,
     live_env,
     start_contract,
-    trunks_on,
     wait_until,
 )
 
@@ -82,9 +81,9 @@ def test_an_interrupted_run_deletes_its_trunks_and_says_it_is_partial(
         proxy = fault_proxy(served.base_url, hold_a_read)
         running = start_contract(tmp_path, live_env(proxy.base_url, TOKEN))
         wait_for_the_hold(proxy)
-        made = contract_test_trunks(served.base_url, TOKEN)
+        made = contract_test_trunks(served)
         run = interrupt(running, signum)
-        left = contract_test_trunks(served.base_url, TOKEN)
+        left = contract_test_trunks(served)
 
     assert made, "the run was to be interrupted after it had created trunks"
     assert_partial_report(run)
@@ -102,7 +101,7 @@ def test_an_interrupted_run_on_an_existing_trunk_restores_it(fault_proxy: StartF
         changed = read_trunk(served, before["id"])
         run = interrupt(running, signal.SIGINT)
         after = read_trunk(served, before["id"])
-        trunks = trunks_on(served.base_url, TOKEN)
+        trunks = served.trunks()
 
     assert changed["updated_at"] != before["updated_at"], "the run was to be interrupted after it changed the trunk"
     assert_partial_report(run)
@@ -128,7 +127,7 @@ def test_a_create_in_flight_when_interrupted_is_deleted_too(fault_proxy: StartFa
         run = interrupt(running, signal.SIGINT)
         (held,) = proxy.faulted(Action.DELAY)
         wait_until(lambda: held.upstream_status is not None, "the held create reached the server", timeout=HOLD + 5)
-        left = contract_test_trunks(served.base_url, TOKEN)
+        left = contract_test_trunks(served)
 
     assert_partial_report(run)
     assert left == []
