@@ -11,9 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from contract_tests.safety import NAME_PREFIX
+from contract_tests.safety import NAME_PREFIX, TRUNKS_PATH
 from tests.contract.contract_run import ROOT, ContractRun, contract_environment
+from tests.fixtures.fault_proxy import RequestFilter, json_field, with_token
 from tests.fixtures.served_mock import ServedMock
+
+A_TRUNK = TRUNKS_PATH + "/[^/]+"  # one trunk's path, for a Fault's `path`
+
+
+def workbench_creates(token: str) -> tuple[RequestFilter, ...]:
+    """The suite's own creates of its userpass throwaway trunks (contract_tests/trunks.py), not fuzzed ones."""
+    return (with_token(token), json_field("auth_username", "contract-test"))
 
 
 def live_env(base_url: str, token: str, **extra: str) -> dict[str, str]:

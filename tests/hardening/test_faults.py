@@ -24,19 +24,17 @@ from tests.fixtures.fault_proxy import (
     at,
     burst,
     every,
-    json_field,
     run_fault_proxy,
     with_token,
 )
 from tests.fixtures.served_mock import serve_mock
-from tests.hardening.live_runs import live_env
+from tests.hardening.live_runs import A_TRUNK, live_env, workbench_creates
 
-A_TRUNK = TRUNKS_PATH + "/[^/]+"
 ITS_NUMBERS = A_TRUNK + "/numbers"
 TOKEN = f"tok-faults-{secrets.token_hex(8)}"
 # The creates the suite's Workbench makes (valid, with the right token), so a fault on one of
 # them hits a create the server really performs; the auth checks send the same body without it.
-WORKBENCH_CREATE = (with_token(TOKEN), json_field("auth_username", "contract-test"))
+WORKBENCH_CREATE = workbench_creates(TOKEN)
 
 
 def run_through(tmp_path: Path, *faults: Fault) -> tuple[ContractRun, FaultProxy, list[dict[str, Any]]]:

@@ -18,18 +18,19 @@ import pytest
 
 from contract_tests.safety import TRUNKS_PATH
 from tests.contract.contract_run import ContractRun
-from tests.fixtures.fault_proxy import Action, Fault, FaultProxy, StartFaultProxy, at, json_field, json_has, with_token
+from tests.fixtures.fault_proxy import Action, Fault, FaultProxy, StartFaultProxy, at, json_has
 from tests.fixtures.served_mock import ServedMock, serve_mock
 from tests.hardening.live_runs import (
+    A_TRUNK,
     RunningContract,
     contract_test_trunks,
     live_env,
     start_contract,
     wait_until,
+    workbench_creates,
 )
 
 TOKEN = "tok-interrupts-5e1f"
-A_TRUNK = TRUNKS_PATH + "/[^/]+"
 HOLD = 3.0  # seconds the proxy holds the chosen request; the signal comes during that time
 SIGNALS = [signal.SIGINT, signal.SIGTERM]
 # Fields a run may change on an existing trunk and must put back (credentials are never sent).
@@ -118,8 +119,7 @@ def test_an_interrupted_run_on_an_existing_trunk_restores_it(fault_proxy: StartF
 
 
 def test_a_create_in_flight_when_interrupted_is_deleted_too(fault_proxy: StartFaultProxy, tmp_path: Path) -> None:
-    workbench_create = (with_token(TOKEN), json_field("auth_username", "contract-test"))
-    hold_a_create = Fault(Action.DELAY, at(2), "POST", TRUNKS_PATH, workbench_create, seconds=HOLD)
+    hold_a_create = Fault(Action.DELAY, at(2), "POST", TRUNKS_PATH, workbench_creates(TOKEN), seconds=HOLD)
     with serve_mock(token=TOKEN) as served:
         proxy = fault_proxy(served.base_url, hold_a_create)
         running = start_contract(tmp_path, live_env(proxy.base_url, TOKEN))
