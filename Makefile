@@ -14,7 +14,7 @@ MOCK_TOKEN ?= dev-token
 export PATH := $(BIN):$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv node generate check-generated lint-spec lint actionlint spec-diff dist test selftest bench mock contract contract-cleanup lock clean
+.PHONY: help venv node generate check-generated lint-spec lint actionlint spec-diff dist test selftest bench mock contract contract-cleanup contract-snapshot lock clean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -73,8 +73,11 @@ mock: $(VENV_STAMP) ## Serve the embedded mock on 127.0.0.1:$MOCK_PORT with toke
 contract: $(VENV_STAMP) ## Contract check: the embedded mock, or the live API when BOLNA_BASE_URL is set
 	@$(BIN)/bolna-contract
 
-contract-cleanup: $(VENV_STAMP) ## Delete leftover contract-test-* trunks on the live account
+contract-cleanup: $(VENV_STAMP) ## Restore trunks an interrupted run left changed; delete leftover contract-test-* trunks
 	@$(BIN)/bolna-contract cleanup
+
+contract-snapshot: $(VENV_STAMP) ## Write the desired state of BOLNA_TRUNK_ID to contract-trunk.json (commit it)
+	@$(BIN)/bolna-contract snapshot contract-trunk.json
 
 lock: $(VENV_STAMP) ## Rewrite constraints.txt from the current .venv
 	@{ echo "# Transitive pins for .venv; regenerate with \`make lock\` after changing pyproject.toml."; \

@@ -26,7 +26,16 @@ from contract_tests.report import RunSummary, console_summary, write_reports
 from contract_tests.settings import ConfigError, Settings, settings_from_env
 from contract_tests.spec import SPEC_PATH
 from contract_tests.spec_check import spec_problem
-from contract_tests.target import Target, clean_up, delete_leftovers, open_target
+from contract_tests.target import (
+    DESIRED_STATE_FILE,
+    Target,
+    clean_up,
+    delete_leftovers,
+    open_target,
+    restore_recorded,
+    snapshot_given_trunk,
+    take_over_given_trunk,
+)
 
 USAGE_ERROR = 2
 
@@ -57,7 +66,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "cleanup":
             return _cleanup(target)
+        if args.command == "snapshot":
+            return _snapshot(target, args.file or DESIRED_STATE_FILE)
+        take_over_given_trunk(target)
         return _run(target, settings, fail_fast=args.fail_fast)
+    except ConfigError as error:
+        print(f"bolna-contract: {target.scrub(str(error))}", file=sys.stderr)
+        return USAGE_ERROR
     finally:
         target.close()
 
@@ -70,8 +85,13 @@ def _parser() -> argparse.ArgumentParser:
         "(token from BOLNA_API_KEY or BOLNA_API_KEY_FILE, never from the command line).",
         epilog="exit codes: 0 no drift, 1 drift found, 2 could not judge the API (see the message)",
     )
-    parser.add_argument("command", nargs="?", choices=["run", "cleanup"], default="run",
-                        help="run the checks (default), or delete leftover contract-test-* trunks")  # fmt: skip
+    parser.add_argument("command", nargs="?", choices=["run", "cleanup", "snapshot"], default="run",
+                        help="run the checks (default); cleanup: restore trunks from restore records and delete "
+                        "leftover contract-test-* trunks; snapshot: write the desired state of BOLNA_TRUNK_ID "
+                        "to FILE, for BOLNA_TRUNK_STATE")  # fmt: skip
+    parser.add_argument(
+        "file", nargs="?", type=Path, help=f"with snapshot: where to write (default {DESIRED_STATE_FILE})"
+    )
     parser.add_argument("--profile", choices=sorted(PROFILES), help="budgets (default: $CONTRACT_PROFILE or default)")
     parser.add_argument("--strict", action="store_true", help="fail on additive drift too (or CONTRACT_STRICT=1)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
@@ -82,11 +102,23 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cleanup(target: Target) -> int:
-    deleted, problems = delete_leftovers(target)
+    restored, problems = restore_recorded(target)
+    for line in restored:
+        print(f"bolna-contract: {line}")
+    deleted, delete_problems = delete_leftovers(target)
     print(f"bolna-contract: deleted {len(deleted)} leftover contract-test-* trunks on {target.description}")
-    for problem in problems:
-        print(f"bolna-contract: {problem}", file=sys.stderr)
-    return 1 if problems else 0
+    for problem in [*problems, *delete_problems]:
+        print(f"bolna-contract: {target.scrub(problem)}", file=sys.stderr)
+    return 1 if problems or delete_problems else 0
+
+
+def _snapshot(target: Target, path: Path) -> int:
+    record = snapshot_given_trunk(target, path)
+    print(
+        f"bolna-contract: wrote the state of trunk {record.trunk_id} to {path}; "
+        f"commit it and set BOLNA_TRUNK_STATE={path}"
+    )
+    return 0
 
 
 @contextmanager

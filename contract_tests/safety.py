@@ -62,6 +62,7 @@ class TrunkLedger:
 
     run_id: str = field(default_factory=lambda: secrets.token_hex(4))
     given_trunk: str | None = None
+    recorded: set[str] = field(default_factory=set)  # trunks a restore record names: restores only
     created: list[str] = field(default_factory=list)
     numbers_added: set[str] = field(default_factory=set)  # ids of the phone numbers this run added
     deleted: set[str] = field(default_factory=set)
@@ -168,6 +169,12 @@ class SafetyTransport(httpx.BaseTransport):
         if match is None:
             return  # not a trunk resource: nothing on the account to protect
         trunk = match["trunk"]
+        if method == "PATCH" and not match["rest"] and request.extensions.get(RESTORE):
+            if not (trunk == self.ledger.given_trunk or trunk in self.ledger.recorded):
+                self._refuse(request, "restores a trunk that neither this run nor a restore record names")
+            if _sends_credentials(request):
+                self._refuse(request, "restores credentials, which a record never holds")
+            return
         if method == "DELETE" and not match["rest"]:
             if not self.ledger.may_delete(trunk):
                 self._refuse(request, "deletes a trunk this run did not create")

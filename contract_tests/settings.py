@@ -20,6 +20,7 @@ class Settings:
     base_url: str | None  # None: the embedded mock, in-process
     token: str | None
     trunk_id: str | None
+    trunk_state: Path | None = None  # the desired state of that trunk, kept in the repository
     profile: str = "default"
     strict: bool = False
     quiet: bool = False
@@ -46,6 +47,7 @@ def settings_from_env(env: Mapping[str, str] | None = None, **overrides: object)
         base_url=base_url,
         token=token,
         trunk_id=env.get("BOLNA_TRUNK_ID", "").strip() or None,
+        trunk_state=Path(env["BOLNA_TRUNK_STATE"].strip()) if env.get("BOLNA_TRUNK_STATE", "").strip() else None,
         profile=profile,
         strict=_flag(env, "CONTRACT_STRICT"),
         quiet=_flag(env, "CONTRACT_QUIET"),

@@ -1,6 +1,6 @@
 """The API a run talks to, chosen once: the embedded mock in-process, or a server by URL.
 
-Everything live-specific lives here: reaching the server, checking the token, snapshotting and
+Everything live-specific lives here: reaching the server, checking the token, recording and
 restoring an existing trunk, deleting what the run created. The checks only see a `Target`.
 """
 
@@ -10,23 +10,32 @@ import secrets
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
 from bolna_sip_trunks_client import AuthenticatedClient
 
-from contract_tests.model import CREDENTIALS, PATCHABLE
 from contract_tests.profiles import Budget, budget_for
-from contract_tests.safety import CLEAN_UP, NAME_PREFIX, RESTORE, TRUNKS_PATH, SafetyTransport, TrunkLedger
+from contract_tests.restore_record import (
+    RecordError,
+    RestoreRecord,
+    differences,
+    new_record,
+    read_record,
+    record_path,
+    remove,
+    unfinished_records,
+    write_atomically,
+)
+from contract_tests.safety import CLEAN_UP, KEPT_PREFIX, NAME_PREFIX, RESTORE, TRUNKS_PATH, SafetyTransport, TrunkLedger
 from contract_tests.settings import ConfigError, Settings
 from contract_tests.transports import BudgetTransport, ClientTransport, RetryTransport
 from contract_tests.undocumented import UndocumentedFields
 from contract_tests.wsgi_bridge import wsgi_app
 
 MOCK_BASE_URL = "http://testserver"
-# What a restore puts back on an existing trunk: every PATCHable field but the credentials, since
-# a password cannot be read back, so the suite never sends any to an existing trunk.
-RESTORABLE_FIELDS = sorted(PATCHABLE - CREDENTIALS)
+DESIRED_STATE_FILE = Path("contract-trunk.json")  # where `bolna-contract snapshot` writes by default
 
 
 @dataclass
@@ -40,7 +49,9 @@ class Target:
     budget_meter: BudgetTransport
     retries: RetryTransport
     undocumented: UndocumentedFields
-    snapshot: dict[str, Any] | None = None
+    records_dir: Path
+    desired_state: Path | None = None
+    record: RestoreRecord | None = None  # what the existing trunk goes back to at the end
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -63,6 +74,9 @@ class Target:
     def wsgi_app(self) -> Callable[[dict[str, Any], Any], Iterable[bytes]]:
         """For Schemathesis (as `schema.app`); the token comes from its own config."""
         return wsgi_app(self.http(authenticated=False))
+
+    def scrub(self, text: str) -> str:
+        return text.replace(self.token, "$BOLNA_API_KEY") if self.token else text
 
     def close(self) -> None:
         self.transport.close()
@@ -101,6 +115,8 @@ def open_target(settings: Settings) -> Target:
         undocumented=undocumented,
         budget_meter=meter,
         retries=retries,
+        records_dir=settings.reports_dir,
+        desired_state=settings.trunk_state,
     )
     try:
         _preflight(target)
@@ -136,35 +152,120 @@ def _preflight(target: Target) -> None:
                     f"{where} does not look like Bolna's API: GET {TRUNKS_PATH} answered "
                     f"{response.status_code} {content_type or 'without a content type'}"
                 )
-            if target.ledger.given_trunk:
-                target.snapshot = _snapshot(http, target.ledger.given_trunk, where)
-                target.notes.append(
-                    f"worked on existing trunk {target.ledger.given_trunk}: no credentials were sent to it "
-                    "(a password cannot be read back to restore it), and its fields were restored afterwards"
-                )
     except httpx.TimeoutException:
         raise ConfigError(f"{where} did not answer within 10 s: check BOLNA_BASE_URL") from None
     except httpx.TransportError as error:
         raise ConfigError(f"cannot reach {where}: {_reason(error)}; check BOLNA_BASE_URL") from None
 
 
-def _snapshot(http: httpx.Client, trunk_id: str, where: str) -> dict[str, Any]:
-    response = http.get(f"{TRUNKS_PATH}/{trunk_id}")
+def take_over_given_trunk(target: Target) -> None:
+    """Before the first change to the existing trunk: put it back where an interrupted run left it
+    changed, then record what it is now, on disk, so that even a killed run can be undone.
+    """
+    trunk_id = target.ledger.given_trunk
+    if trunk_id is None:
+        return
+    where = target.description
+    state = target.desired_state
+    if state is not None and not state.is_file():
+        raise ConfigError(
+            f"BOLNA_TRUNK_STATE={str(state)!r} does not exist: write it with `bolna-contract snapshot {state}` "
+            "and commit it"
+        )
+    pending = [record for record in _records(target) if record.trunk_id == trunk_id]
+    if state is not None and not any(record.kept for record in pending):
+        raise ConfigError(f"BOLNA_TRUNK_STATE={str(state)!r} describes another trunk than BOLNA_TRUNK_ID={trunk_id!r}")
+    with target.http() as http:
+        for record in pending:
+            problem = restore(http, record)
+            if problem:
+                raise ConfigError(f"{problem}; nothing was changed, run `bolna-contract cleanup` after fixing it")
+            if not record.kept:
+                target.notes.append(f"restored trunk {trunk_id} from {record.origin}, left by an interrupted run")
+        response = http.get(f"{TRUNKS_PATH}/{trunk_id}")
+        if response.status_code != 200:
+            raise ConfigError(f"BOLNA_TRUNK_ID={trunk_id!r}: {where} answered {response.status_code} for it")
+        trunk = response.json()
+    kept = next((record for record in pending if record.kept), None)
+    if kept is not None:
+        target.record = kept
+    else:
+        target.record = new_record(record_path(target.records_dir, trunk_id), trunk, target.ledger.run_id)
+        write_atomically(target.record)
+    target.notes.append(
+        f"worked on existing trunk {trunk_id}: changed its name, is_active, gateways, codecs, transport and "
+        f"other PATCHable fields, then restored them from {target.record.origin}; no credentials were sent to it "
+        "(a password cannot be read back to restore it)"
+    )
+
+
+def snapshot_given_trunk(target: Target, path: Path) -> RestoreRecord:
+    """Write the existing trunk's restorable fields to `path`: the desired state a repository keeps."""
+    trunk_id = target.ledger.given_trunk
+    if trunk_id is None:
+        raise ConfigError("snapshot needs BOLNA_TRUNK_ID: the trunk whose state to keep")
+    if record_path(target.records_dir, trunk_id).exists():
+        raise ConfigError(f"an interrupted run left trunk {trunk_id} changed: run `bolna-contract cleanup` first")
+    with target.http() as http:
+        response = http.get(f"{TRUNKS_PATH}/{trunk_id}")
     if response.status_code != 200:
-        raise ConfigError(f"BOLNA_TRUNK_ID={trunk_id!r}: {where} answered {response.status_code} for it")
-    trunk: dict[str, Any] = response.json()
-    return trunk
+        raise ConfigError(f"BOLNA_TRUNK_ID={trunk_id!r}: {target.description} answered {response.status_code} for it")
+    trunk = response.json()
+    if str(trunk.get("name", "")).startswith(KEPT_PREFIX):
+        raise ConfigError(f"trunk {trunk_id} still carries a run's name ({trunk['name']}): restore it first")
+    record = new_record(path, trunk, run_id=None)
+    write_atomically(record)
+    return record
 
 
-def restore_body(snapshot: dict[str, Any]) -> dict[str, Any]:
-    """The PATCH that puts an existing trunk back as it was (credentials excepted)."""
-    body = {key: snapshot[key] for key in RESTORABLE_FIELDS if key in snapshot}
-    body["gateways"] = [
-        {key: gateway[key] for key in ("gateway_address", "port", "priority") if key in gateway}
-        for gateway in snapshot.get("gateways", [])
-    ]
-    body["ip_identifiers"] = [{"ip_address": item["ip_address"]} for item in snapshot.get("ip_identifiers", [])]
-    return body
+def _records(target: Target) -> list[RestoreRecord]:
+    """Unfinished records in the report folder, then the desired state the user keeps (restored last)."""
+    try:
+        records = unfinished_records(target.records_dir)
+        if target.desired_state is not None and target.desired_state.is_file():
+            records.append(read_record(target.desired_state, kept=True))
+    except RecordError as error:
+        raise ConfigError(str(error)) from None
+    for record in records:
+        target.ledger.recorded.add(record.trunk_id)
+    return records
+
+
+def restore(http: httpx.Client, record: RestoreRecord) -> str | None:
+    """Put the trunk back as the record says, read it back, compare field by field; then the
+    record has done its work and goes. Returns what went wrong, or None.
+    """
+    path = f"{TRUNKS_PATH}/{record.trunk_id}"
+    answer = _attempt(http, "PATCH", path, record.fields, extensions={RESTORE: True, CLEAN_UP: True})
+    if answer != 200:
+        return f"could not restore trunk {record.trunk_id} from {record.origin} (answer: {answer})"
+    try:
+        response = http.get(path, extensions={CLEAN_UP: True})
+        trunk = response.json() if response.status_code == 200 else None
+    except (httpx.HTTPError, OSError, ValueError) as error:
+        return f"could not read trunk {record.trunk_id} back after its restore ({_reason(error)})"
+    if not isinstance(trunk, dict):
+        return f"could not read trunk {record.trunk_id} back after its restore (answer: {response.status_code})"
+    changed = differences(trunk, record.fields)
+    if changed:
+        return f"trunk {record.trunk_id} still differs from {record.origin} after its restore: {', '.join(changed)}"
+    remove(record)
+    return None
+
+
+def restore_recorded(target: Target) -> tuple[list[str], list[str]]:
+    """Restore every trunk a record names (interrupted runs', the desired state): (restored, failed)."""
+    restored, problems = [], []
+    records = _records(target)
+    target.budget_meter.allow_clean_up(2 * len(records))
+    with target.http() as http:
+        for record in records:
+            problem = restore(http, record)
+            if problem:
+                problems.append(problem)
+            else:
+                restored.append(f"restored trunk {record.trunk_id} from {record.origin}")
+    return restored, problems
 
 
 def clean_up(target: Target) -> list[str]:
@@ -173,12 +274,10 @@ def clean_up(target: Target) -> list[str]:
     ledger = target.ledger
     target.budget_meter.allow_clean_up(2 * len(ledger.undeleted()) + 10)
     with target.http() as http:
-        if target.snapshot is not None and ledger.given_trunk:
-            path = f"{TRUNKS_PATH}/{ledger.given_trunk}"
-            restore = {RESTORE: True, CLEAN_UP: True}
-            answer = _attempt(http, "PATCH", path, restore_body(target.snapshot), extensions=restore)
-            if answer != 200:
-                problems.append(f"could not restore trunk {ledger.given_trunk} (answer: {answer})")
+        if target.record is not None:
+            problem = restore(http, target.record)
+            if problem:
+                problems.append(f"{problem}; the record stays: run `make contract-cleanup`")
         if ledger.may_create:
             _adopt_named_leftovers(http, ledger)
             target.budget_meter.allow_clean_up(2 * len(ledger.undeleted()))
