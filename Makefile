@@ -8,7 +8,6 @@ BIN := $(CURDIR)/$(VENV)/bin
 VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.package-lock.json
 MOCK_PORT ?= 8000
-MOCK_TOKEN ?= dev-token
 
 # The generator's ruff post hooks and the console scripts are found on PATH.
 export PATH := $(BIN):$(PATH)
@@ -67,8 +66,8 @@ selftest: $(VENV_STAMP) ## The suite must catch every drift scenario of the mock
 bench: $(VENV_STAMP) ## Detection vs stock Schemathesis, throughput, client overhead -> reports/bench.md
 	@$(BIN)/python scripts/bench.py
 
-mock: $(VENV_STAMP) ## Serve the embedded mock on 127.0.0.1:$MOCK_PORT with token $MOCK_TOKEN
-	@$(BIN)/python -m mock_api --port $(MOCK_PORT) --token $(MOCK_TOKEN)
+mock: $(VENV_STAMP) ## Serve the embedded mock on 127.0.0.1:$MOCK_PORT with token $BOLNA_API_KEY (or dev-token)
+	@$(BIN)/python -m mock_api --port $(MOCK_PORT)
 
 contract: $(VENV_STAMP) ## Contract check: the embedded mock, or the live API when BOLNA_BASE_URL is set
 	@$(BIN)/bolna-contract

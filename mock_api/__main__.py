@@ -7,6 +7,8 @@ import os
 import sys
 
 LOOPBACK = "127.0.0.1"
+TOKEN_VARIABLE = "BOLNA_API_KEY"
+DEFAULT_TOKEN = "dev-token"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -19,8 +21,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--token",
-        default=os.environ.get("MOCK_TOKEN", "dev-token"),
-        help="bearer token; default $MOCK_TOKEN or dev-token",
+        default=os.environ.get(TOKEN_VARIABLE) or DEFAULT_TOKEN,
+        help=f"bearer token; default ${TOKEN_VARIABLE} (the kit's one token variable) or {DEFAULT_TOKEN}",
     )
     parser.add_argument("--host", default=LOOPBACK, help="loopback only: 127.0.0.1 (the default) or localhost")
     parser.add_argument("--scenario", metavar="NAME", help="serve one named drift scenario (see --list-scenarios)")
@@ -70,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     drift = f", scenario: {args.scenario}" if args.scenario else ""
-    print(f"mock Bolna API on http://{LOOPBACK}:{args.port} (token: {args.token}{drift})", flush=True)
+    # A token from the environment may be a real API key: name its source, never print it.
+    token = f"${TOKEN_VARIABLE}" if args.token == os.environ.get(TOKEN_VARIABLE) else args.token
+    print(f"mock Bolna API on http://{LOOPBACK}:{args.port} (token: {token}{drift})", flush=True)
     uvicorn.run(app, host=LOOPBACK, port=args.port, log_level="warning")
     return 0
 

@@ -196,7 +196,7 @@ class StockRun:
         return _rate(self.generated, self.run_seconds)
 
 
-def stock_command(base_url: str, max_examples: int, reports: str) -> list[str]:
+def stock_command(base_url: str, token: str, max_examples: int, reports: str) -> list[str]:
     # The repository's config, named explicitly, so the run may start in a scratch folder
     # (where the CLI's `.schemathesis/` cache lands) instead of the repository.
     return [
@@ -206,6 +206,7 @@ def stock_command(base_url: str, max_examples: int, reports: str) -> list[str]:
         "run", str(SPEC),
         "--checks", "all",
         "-u", base_url,
+        "-H", f"Authorization: Bearer {token}",
         "--max-examples", str(max_examples),
         "--report", "json,ndjson",
         "--report-json-path", f"{reports}/run.json",
@@ -216,13 +217,13 @@ def stock_command(base_url: str, max_examples: int, reports: str) -> list[str]:
 def run_stock(base_url: str, token: str, max_examples: int, *, timeout: float) -> StockRun:
     """One stock `schemathesis run --checks all` against a served mock, from a scratch folder."""
     with tempfile.TemporaryDirectory(prefix="bench-stock-") as scratch:
-        command = stock_command(base_url, max_examples, scratch)
-        run = run_measured(command, env=clean_env({"MOCK_TOKEN": token}), cwd=Path(scratch), timeout=timeout)
+        command = stock_command(base_url, token, max_examples, scratch)
+        run = run_measured(command, env=clean_env(), cwd=Path(scratch), timeout=timeout)
         report = _read_json(Path(scratch) / "run.json") or {}
         events = _read_events(Path(scratch) / "events.ndjson")
     # A run stopped at its timeout writes no JSON report; its event stream still names the failures.
     failures = _report_failures(report) or events.failed_checks
-    display = shown(stock_command("http://127.0.0.1:PORT", max_examples, TEMP), {"MOCK_TOKEN": "TOKEN"})
+    display = shown(stock_command("http://127.0.0.1:PORT", "TOKEN", max_examples, TEMP))
     return StockRun(
         command=display,
         max_examples=max_examples,

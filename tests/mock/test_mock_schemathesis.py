@@ -39,11 +39,11 @@ STATEFUL_SCENARIOS = 50
 SENT: Counter[str] = Counter()
 
 
-def load_schema(monkeypatch: pytest.MonkeyPatch, *, max_examples: int | None = None) -> BaseSchema:
-    # schemathesis.toml reads the token from ${MOCK_TOKEN}.
-    monkeypatch.setenv("MOCK_TOKEN", TOKEN)
+def load_schema(*, max_examples: int | None = None) -> BaseSchema:
     config = SchemathesisConfig.from_path(CONFIG)
     schema = schemathesis.openapi.from_path(SPEC, config=config)
+    # schemathesis.toml holds no token; like the CLI's -H, the test brings its own.
+    schema.config.update(headers={"Authorization": f"Bearer {TOKEN}"})
     if max_examples is not None:
         schema.config.generation.update(max_examples=max_examples)
     schema.app = create_app(token=TOKEN)
@@ -51,8 +51,8 @@ def load_schema(monkeypatch: pytest.MonkeyPatch, *, max_examples: int | None = N
 
 
 @pytest.fixture
-def mock_schema(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[BaseSchema]:
-    yield load_schema(monkeypatch, max_examples=SLOW_MAX_EXAMPLES if request.config.getoption("--slow") else None)
+def mock_schema(request: pytest.FixtureRequest) -> Iterator[BaseSchema]:
+    yield load_schema(max_examples=SLOW_MAX_EXAMPLES if request.config.getoption("--slow") else None)
 
 
 lazy_schema = schemathesis.pytest.from_fixture("mock_schema")
@@ -67,8 +67,8 @@ def test_every_operation_passes_all_checks(case: Case[Any]) -> None:
     assert response.status_code < 500, f"{case.method} {case.path} answered {response.status_code}"
 
 
-def test_stateful_phase_passes_all_checks(monkeypatch: pytest.MonkeyPatch) -> None:
-    schema = load_schema(monkeypatch)
+def test_stateful_phase_passes_all_checks() -> None:
+    schema = load_schema()
     max_steps = schema.config.phases.stateful.max_steps
 
     class FreshMockPerScenario(schema.as_state_machine()):  # type: ignore[misc]
