@@ -32,7 +32,7 @@ node: ## Install the pinned Node tools (Spectral, Optic) from package-lock.json
 	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(NODE_STAMP); \
 	else echo "node: npm is missing; Spectral and Optic steps will be skipped"; fi
 
-generate: $(VENV_STAMP) ## Regenerate generated/ from openapi.yaml (replaced only on success)
+generate: $(VENV_STAMP) ## Regenerate generated/ from openapi.yaml: only changed files, only on success; names them
 	@$(BIN)/python scripts/regenerate.py
 
 check-generated: $(VENV_STAMP) ## Fail when generated/ differs from what openapi.yaml produces

@@ -179,7 +179,9 @@ def _run(target: Target, settings: Settings, *, fail_fast: bool = False) -> int:
     )
     written = write_reports(summary, reports_dir, scrub)
     print(scrub(console_summary(summary, written)), flush=True)
-    if plugin.stopped:
+    if interrupted:  # exit 2 like every run that could not judge the API, so one line says why
+        print("bolna-contract: interrupted: the report is partial; run again for a verdict", file=sys.stderr)
+    elif plugin.stopped:
         print(f"bolna-contract: stopped early: {scrub(plugin.stopped)}", file=sys.stderr)
     return summary.exit_code
 

@@ -9,29 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from regenerate import OUTPUT, ROOT, GenerationError, render_client
-
-# Caches and build output; .pdm-build/ is what `pip install -e generated` (make venv) leaves there.
-IGNORED_PARTS = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pdm-build", "build", "dist"}
-
-
-def tree_files(root: Path) -> dict[str, bytes]:
-    """Relative path -> content of every file under `root`, caches and build output left out."""
-    files = {}
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        skipped = IGNORED_PARTS.intersection(relative.parts) or any(p.endswith(".egg-info") for p in relative.parts)
-        if path.is_file() and not skipped:
-            files[relative.as_posix()] = path.read_bytes()
-    return files
-
-
-def stale_files(expected: dict[str, bytes], actual: dict[str, bytes]) -> list[str]:
-    """Files that differ, are missing (`-`) or are extra (`+`) in the actual tree."""
-    changed = [name for name in expected.keys() & actual.keys() if expected[name] != actual[name]]
-    missing = [f"-{name}" for name in expected.keys() - actual.keys()]
-    extra = [f"+{name}" for name in actual.keys() - expected.keys()]
-    return sorted(changed) + sorted(missing) + sorted(extra)
+from regenerate import OUTPUT, ROOT, GenerationError, render_client, stale_files, tree_files
 
 
 def main() -> int:

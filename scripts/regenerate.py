@@ -3,8 +3,10 @@
 Usage: python scripts/regenerate.py [--spec openapi.yaml] [--output generated]
        (`make generate` runs it with the defaults)
 
-The client is rendered into a temporary folder beside generated/ and swapped in only when the
-whole run succeeded, so a broken spec never leaves a half-written client behind.
+The client is rendered into a temporary folder first; generated/ is changed only when the whole
+run succeeded, so a broken spec never leaves a half-written client behind. Only the files whose
+content changed are written (and files no longer generated removed): a regeneration that
+changes nothing touches nothing, so no time stamp moves and `make` rebuilds nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
@@ -26,6 +29,8 @@ SPEC = ROOT / "openapi.yaml"
 CONFIG = ROOT / "generator-config.yml"
 README_TEMPLATE = ROOT / "templates" / "generated-README.md"
 OUTPUT = ROOT / "generated"
+# Caches and build output; .pdm-build/ is what `pip install -e generated` (make venv) leaves there.
+IGNORED_PARTS = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pdm-build", "build", "dist"}
 
 
 class GenerationError(Exception):
@@ -97,18 +102,77 @@ def _spec_version(spec: Path) -> str:
     return str(document["info"]["version"])
 
 
-def regenerate(output: Path = OUTPUT, spec: Path = SPEC) -> None:
-    """Replace `output` with a freshly generated client, or leave it untouched on failure."""
+def tree_files(root: Path) -> dict[str, bytes]:
+    """Relative path -> content of every file under `root`, caches and build output left out."""
+    files = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        skipped = IGNORED_PARTS.intersection(relative.parts) or any(p.endswith(".egg-info") for p in relative.parts)
+        if path.is_file() and not skipped:
+            files[relative.as_posix()] = path.read_bytes()
+    return files
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a regeneration did to the output folder, by relative path."""
+
+    changed: list[str]
+    added: list[str]
+    removed: list[str]
+
+    def lines(self) -> list[str]:
+        return [
+            *(f"  changed  {name}" for name in self.changed),
+            *(f"  added    {name}" for name in self.added),
+            *(f"  removed  {name}" for name in self.removed),
+        ]
+
+    def __len__(self) -> int:
+        return len(self.changed) + len(self.added) + len(self.removed)
+
+
+def compare(expected: dict[str, bytes], actual: dict[str, bytes]) -> Changes:
+    """What turns the `actual` tree into the `expected` one."""
+    return Changes(
+        changed=sorted(name for name in expected.keys() & actual.keys() if expected[name] != actual[name]),
+        added=sorted(expected.keys() - actual.keys()),
+        removed=sorted(actual.keys() - expected.keys()),
+    )
+
+
+def stale_files(expected: dict[str, bytes], actual: dict[str, bytes]) -> list[str]:
+    """Files that differ, are missing (`-`) or are extra (`+`) in the actual tree."""
+    changes = compare(expected, actual)
+    return changes.changed + [f"-{name}" for name in changes.added] + [f"+{name}" for name in changes.removed]
+
+
+def regenerate(output: Path = OUTPUT, spec: Path = SPEC) -> Changes:
+    """Bring `output` to a freshly generated client, writing only what differs; on failure touch nothing."""
+    output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".regenerate-", dir=output.parent))
     try:
         fresh = staging / "client"
         render_client(fresh, spec)
-        retired = staging / "previous"
-        if output.exists():
-            output.rename(retired)
-        fresh.rename(output)
+        changes = compare(tree_files(fresh), tree_files(output) if output.is_dir() else {})
+        for name in [*changes.changed, *changes.added]:
+            target = output / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # Written next to its target and renamed over it: a reader never sees half a file.
+            (fresh / name).replace(target.with_name(f".{target.name}.new"))
+            target.with_name(f".{target.name}.new").replace(target)
+        for name in changes.removed:
+            (output / name).unlink()
+            _remove_empty_folders((output / name).parent, output)
+        return changes
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_empty_folders(folder: Path, root: Path) -> None:
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,11 +181,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
     try:
-        regenerate(args.output.resolve(), args.spec.resolve())
+        changes = regenerate(args.output.resolve(), args.spec.resolve())
     except GenerationError as error:
         print(f"generate: {error}; {args.output.name}/ left unchanged", file=sys.stderr)
         return 1
-    print(f"generate: {args.output.name}/ is up to date with {args.spec.name}")
+    if not changes:
+        print(f"generate: nothing changed; {args.output.name}/ already matches {args.spec.name}")
+        return 0
+    count = f"{len(changes)} file{'s' if len(changes) != 1 else ''}"
+    print(f"generate: {args.output.name}/ updated from {args.spec.name} ({count}):")
+    print("\n".join(changes.lines()))
     return 0
 
 

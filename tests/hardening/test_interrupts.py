@@ -56,6 +56,10 @@ def assert_partial_report(run: ContractRun) -> None:
     assert run.drift["exit_code"] == 2
     assert any("interrupted" in note for note in run.drift["notes"])
     assert "partial run" in (run.reports / "drift.md").read_text(encoding="utf-8")
+    # README: every exit 2 comes with one line on stderr that says what to fix.
+    assert run.stderr.strip().splitlines() == [
+        "bolna-contract: interrupted: the report is partial; run again for a verdict"
+    ], run.stderr
 
 
 def read_trunk(served: ServedMock, trunk_id: str) -> dict[str, Any]:

@@ -93,3 +93,54 @@ def test_tree_files_leaves_out_caches_and_build_output(tmp_path: Path) -> None:
     (tmp_path / "pkg" / "a.py").write_text("x = 1\n", encoding="utf-8")
 
     assert tree_files(tmp_path) == {"pkg/a.py": b"x = 1\n"}
+
+
+def _mtimes(root: Path) -> dict[str, int]:
+    return {path.relative_to(root).as_posix(): path.stat().st_mtime_ns for path in root.rglob("*") if path.is_file()}
+
+
+def test_a_regeneration_that_changes_nothing_touches_nothing(tmp_path: Path) -> None:
+    output = tmp_path / "generated"
+    first = _regenerate(ROOT / "openapi.yaml", output)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("generate: generated/ updated from openapi.yaml (")
+    assert "  added    pyproject.toml" in first.stdout.splitlines()
+    # What `pip install -e generated` leaves there; a regeneration keeps its hands off it.
+    (output / ".pdm-build").mkdir()
+    (output / ".pdm-build" / "editable.pth").write_text("left by pip", encoding="utf-8")
+    before = _mtimes(output)
+
+    again = _regenerate(ROOT / "openapi.yaml", output)
+
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == "generate: nothing changed; generated/ already matches openapi.yaml\n"
+    assert _mtimes(output) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".regenerate-")] == []
+
+
+def test_a_regeneration_names_the_files_it_changed_added_and_removed(tmp_path: Path) -> None:
+    output = tmp_path / "generated"
+    assert _regenerate(ROOT / "openapi.yaml", output).returncode == 0
+    stale = output / "bolna_sip_trunks_client" / "api" / "retired" / "old_operation.py"
+    stale.parent.mkdir()
+    stale.write_text("x = 1\n", encoding="utf-8")
+    (output / "README.md").unlink()
+    spec = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
+    spec["info"]["version"] = "9.9.9"
+    edited = tmp_path / "openapi.yaml"
+    edited.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    before = _mtimes(output)
+
+    result = _regenerate(edited, output)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "generate: generated/ updated from openapi.yaml (3 files):",
+        "  changed  pyproject.toml",
+        "  added    README.md",
+        "  removed  bolna_sip_trunks_client/api/retired/old_operation.py",
+    ]
+    after = _mtimes(output)
+    assert {name for name in after if after[name] != before.get(name)} == {"pyproject.toml", "README.md"}
+    assert not stale.parent.exists()
+    assert 'version = "9.9.9"' in (output / "pyproject.toml").read_text(encoding="utf-8")
