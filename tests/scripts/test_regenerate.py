@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ROOT / "scripts"
 sys.path.insert(0, str(SCRIPTS))
 
-from check_generated import stale_files, tree_files  # noqa: E402
+from regenerate import stale_files, tree_files  # noqa: E402
 
 
 def _regenerate(spec: Path, output: Path) -> subprocess.CompletedProcess[str]:
