@@ -66,8 +66,11 @@ class Target:
         )
 
     def api_client(self) -> AuthenticatedClient:
-        """The generated client, sending through the same stack."""
-        client = AuthenticatedClient(base_url=self.base_url, token=self.token, raise_on_unexpected_status=False)
+        """The generated client, sending through the same stack (whose retries count against the
+        budget and know a lost create's answer; so the client's own retries are off)."""
+        client = AuthenticatedClient(
+            base_url=self.base_url, token=self.token, raise_on_unexpected_status=False, max_retries=0
+        )
         client.set_httpx_client(self.http())
         return client
 

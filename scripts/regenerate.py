@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
 CONFIG = ROOT / "generator-config.yml"
 README_TEMPLATE = ROOT / "templates" / "generated-README.md"
+# Overrides of the generator's own templates (same file names): retries and the package metadata.
+CLIENT_TEMPLATES = ROOT / "templates" / "client"
 OUTPUT = ROOT / "generated"
 # Caches and build output; .pdm-build/ is what `pip install -e generated` (make venv) leaves there.
 IGNORED_PARTS = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pdm-build", "build", "dist"}
@@ -49,6 +51,7 @@ def render_client(destination: Path, spec: Path = SPEC) -> None:
         "--path", str(spec),
         "--config", str(CONFIG),
         "--meta", "pdm",
+        "--custom-template-path", str(CLIENT_TEMPLATES),
         "--output-path", str(destination),
         "--fail-on-warning",
     ]  # fmt: skip

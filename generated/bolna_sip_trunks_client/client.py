@@ -1,8 +1,27 @@
+import asyncio
+import email.utils
+import random
 import ssl
+import time
+from datetime import UTC, datetime
 from typing import Any, Self
 
 import httpx
-from attrs import define, evolve, field
+from attrs import define, evolve, field, validators
+
+DEFAULT_MAX_RETRIES = 2
+"""Retries after the first attempt unless the client or the call says otherwise; 0 turns them off."""
+INITIAL_RETRY_DELAY = 0.5
+"""Seconds before the first retry when the server names no wait; doubled for each further one."""
+MAX_RETRY_DELAY = 8.0
+"""The longest exponential backoff, in seconds."""
+MAX_RETRY_AFTER = 60.0
+"""The longest wait a `Retry-After` header is honoured with, in seconds."""
+RETRIED_STATUSES = frozenset({429, 503})
+"""Answers that say the server did not act on the request, so any method may be sent again."""
+RESENDABLE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"})
+"""Methods sent again after a lost answer (connection error, timeout). Never POST: the server may
+have acted on it (created a trunk) before the answer was lost."""
 
 
 @define
@@ -32,9 +51,14 @@ class Client:
         raise_on_unexpected_status: Whether or not to raise an errors.UnexpectedStatus if the API returns a
             status code that was not documented in the source OpenAPI document. Can also be provided as a keyword
             argument to the constructor.
+        max_retries: How often a request is sent again after a 429 or 503 answer (any method) or a connection
+            error or timeout (any method but POST), waiting Retry-After (up to MAX_RETRY_AFTER seconds) or an
+            exponential backoff with jitter; 0 turns retries off. Each operation's max_retries argument overrides
+            it for one call. Also applies to an httpx client passed to set_httpx_client.
     """
 
     raise_on_unexpected_status: bool = field(default=False, kw_only=True)
+    max_retries: int = field(default=DEFAULT_MAX_RETRIES, kw_only=True, validator=validators.ge(0))
     _base_url: str = field(alias="base_url")
     _cookies: dict[str, str] = field(factory=dict, kw_only=True, alias="cookies")
     _headers: dict[str, str] = field(factory=dict, kw_only=True, alias="headers")
@@ -159,12 +183,17 @@ class AuthenticatedClient:
         raise_on_unexpected_status: Whether or not to raise an errors.UnexpectedStatus if the API returns a
             status code that was not documented in the source OpenAPI document. Can also be provided as a keyword
             argument to the constructor.
+        max_retries: How often a request is sent again after a 429 or 503 answer (any method) or a connection
+            error or timeout (any method but POST), waiting Retry-After (up to MAX_RETRY_AFTER seconds) or an
+            exponential backoff with jitter; 0 turns retries off. Each operation's max_retries argument overrides
+            it for one call. Also applies to an httpx client passed to set_httpx_client.
         token: The token to use for authentication
         prefix: The prefix to use for the Authorization header
         auth_header_name: The name of the Authorization header
     """
 
     raise_on_unexpected_status: bool = field(default=False, kw_only=True)
+    max_retries: int = field(default=DEFAULT_MAX_RETRIES, kw_only=True, validator=validators.ge(0))
     _base_url: str = field(alias="base_url")
     _cookies: dict[str, str] = field(factory=dict, kw_only=True, alias="cookies")
     _headers: dict[str, str] = field(factory=dict, kw_only=True, alias="headers")
@@ -266,3 +295,91 @@ class AuthenticatedClient:
     async def __aexit__(self, *args: Any, **kwargs: Any) -> None:
         """Exit a context manager for underlying httpx.AsyncClient (see httpx docs)"""
         await self.get_async_httpx_client().__aexit__(*args, **kwargs)
+
+
+def send_request(
+    client: Client | AuthenticatedClient, request: dict[str, Any], *, max_retries: int | None = None
+) -> httpx.Response:
+    """Send one operation's request through `client`'s httpx.Client, retrying as `max_retries` says.
+
+    `max_retries` (default: the client's) bounds the retries after the first attempt. When they run
+    out, the last answer is returned, or the last error raised.
+    """
+    retries = _retries(client, max_retries)
+    method = str(request["method"]).upper()
+    attempt = 0
+    while True:
+        try:
+            response = client.get_httpx_client().request(**request)
+        except httpx.TransportError as error:
+            if attempt >= retries or not _may_resend(method, error):
+                raise
+            delay = _backoff(attempt)
+        else:
+            if attempt >= retries or response.status_code not in RETRIED_STATUSES:
+                return response
+            delay = _delay_for(response, attempt)
+        attempt += 1
+        time.sleep(delay)
+
+
+async def send_request_async(
+    client: Client | AuthenticatedClient, request: dict[str, Any], *, max_retries: int | None = None
+) -> httpx.Response:
+    """`send_request` through `client`'s httpx.AsyncClient."""
+    retries = _retries(client, max_retries)
+    method = str(request["method"]).upper()
+    attempt = 0
+    while True:
+        try:
+            response = await client.get_async_httpx_client().request(**request)
+        except httpx.TransportError as error:
+            if attempt >= retries or not _may_resend(method, error):
+                raise
+            delay = _backoff(attempt)
+        else:
+            if attempt >= retries or response.status_code not in RETRIED_STATUSES:
+                return response
+            delay = _delay_for(response, attempt)
+        attempt += 1
+        await asyncio.sleep(delay)
+
+
+def _retries(client: Client | AuthenticatedClient, max_retries: int | None) -> int:
+    retries = client.max_retries if max_retries is None else max_retries
+    if retries < 0:
+        raise ValueError(f"max_retries must be 0 or more, not {retries}")
+    return retries
+
+
+def _may_resend(method: str, error: httpx.TransportError) -> bool:
+    # Connection trouble and timeouts may pass; a bad URL, proxy or protocol setting will not.
+    transient = isinstance(error, httpx.TimeoutException | httpx.NetworkError | httpx.RemoteProtocolError)
+    return transient and method in RESENDABLE_METHODS
+
+
+def _backoff(attempt: int) -> float:
+    # Exponential, with up to a quarter taken off at random so that clients do not retry in step.
+    return min(INITIAL_RETRY_DELAY * 2.0**attempt, MAX_RETRY_DELAY) * (1 - 0.25 * random.random())
+
+
+def _delay_for(response: httpx.Response, attempt: int) -> float:
+    wait = _retry_after(response.headers.get("Retry-After"))
+    return _backoff(attempt) if wait is None else min(wait, MAX_RETRY_AFTER)
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delay-seconds or an HTTP date), None if absent or unreadable."""
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

@@ -5,7 +5,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import AuthenticatedClient, Client, send_request, send_request_async
 from ...models.error import Error
 from ...models.phone_number import PhoneNumber
 from ...models.phone_number_create import PhoneNumberCreate
@@ -100,6 +100,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: PhoneNumberCreate,
+    max_retries: int | None = None,
 ) -> Response[Error | PhoneNumber | ValidationError]:
     """Add a phone number to a SIP trunk
 
@@ -110,10 +111,11 @@ def sync_detailed(
     Args:
         trunk_id (str):
         body (PhoneNumberCreate):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Response[Error | PhoneNumber | ValidationError]
@@ -124,9 +126,7 @@ def sync_detailed(
         body=body,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    response = send_request(client, kwargs, max_retries=max_retries)
 
     return _build_response(client=client, response=response)
 
@@ -136,6 +136,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: PhoneNumberCreate,
+    max_retries: int | None = None,
 ) -> Error | PhoneNumber | ValidationError | None:
     """Add a phone number to a SIP trunk
 
@@ -146,10 +147,11 @@ def sync(
     Args:
         trunk_id (str):
         body (PhoneNumberCreate):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Error | PhoneNumber | ValidationError
@@ -159,6 +161,7 @@ def sync(
         trunk_id=trunk_id,
         client=client,
         body=body,
+        max_retries=max_retries,
     ).parsed
 
 
@@ -167,6 +170,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: PhoneNumberCreate,
+    max_retries: int | None = None,
 ) -> Response[Error | PhoneNumber | ValidationError]:
     """Add a phone number to a SIP trunk
 
@@ -177,10 +181,11 @@ async def asyncio_detailed(
     Args:
         trunk_id (str):
         body (PhoneNumberCreate):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Response[Error | PhoneNumber | ValidationError]
@@ -191,7 +196,7 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await send_request_async(client, kwargs, max_retries=max_retries)
 
     return _build_response(client=client, response=response)
 
@@ -201,6 +206,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: PhoneNumberCreate,
+    max_retries: int | None = None,
 ) -> Error | PhoneNumber | ValidationError | None:
     """Add a phone number to a SIP trunk
 
@@ -211,10 +217,11 @@ async def asyncio(
     Args:
         trunk_id (str):
         body (PhoneNumberCreate):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Error | PhoneNumber | ValidationError
@@ -225,5 +232,6 @@ async def asyncio(
             trunk_id=trunk_id,
             client=client,
             body=body,
+            max_retries=max_retries,
         )
     ).parsed

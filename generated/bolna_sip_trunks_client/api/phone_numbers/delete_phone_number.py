@@ -5,7 +5,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import AuthenticatedClient, Client, send_request, send_request_async
 from ...models.error import Error
 from ...models.message import Message
 from ...types import Response
@@ -68,6 +68,7 @@ def sync_detailed(
     phone_number_id: str,
     *,
     client: AuthenticatedClient | Client,
+    max_retries: int | None = None,
 ) -> Response[Error | Message]:
     """Remove a phone number from a SIP trunk
 
@@ -76,10 +77,11 @@ def sync_detailed(
     Args:
         trunk_id (str):
         phone_number_id (str):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Response[Error | Message]
@@ -90,9 +92,7 @@ def sync_detailed(
         phone_number_id=phone_number_id,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    response = send_request(client, kwargs, max_retries=max_retries)
 
     return _build_response(client=client, response=response)
 
@@ -102,6 +102,7 @@ def sync(
     phone_number_id: str,
     *,
     client: AuthenticatedClient | Client,
+    max_retries: int | None = None,
 ) -> Error | Message | None:
     """Remove a phone number from a SIP trunk
 
@@ -110,10 +111,11 @@ def sync(
     Args:
         trunk_id (str):
         phone_number_id (str):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Error | Message
@@ -123,6 +125,7 @@ def sync(
         trunk_id=trunk_id,
         phone_number_id=phone_number_id,
         client=client,
+        max_retries=max_retries,
     ).parsed
 
 
@@ -131,6 +134,7 @@ async def asyncio_detailed(
     phone_number_id: str,
     *,
     client: AuthenticatedClient | Client,
+    max_retries: int | None = None,
 ) -> Response[Error | Message]:
     """Remove a phone number from a SIP trunk
 
@@ -139,10 +143,11 @@ async def asyncio_detailed(
     Args:
         trunk_id (str):
         phone_number_id (str):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Response[Error | Message]
@@ -153,7 +158,7 @@ async def asyncio_detailed(
         phone_number_id=phone_number_id,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await send_request_async(client, kwargs, max_retries=max_retries)
 
     return _build_response(client=client, response=response)
 
@@ -163,6 +168,7 @@ async def asyncio(
     phone_number_id: str,
     *,
     client: AuthenticatedClient | Client,
+    max_retries: int | None = None,
 ) -> Error | Message | None:
     """Remove a phone number from a SIP trunk
 
@@ -171,10 +177,11 @@ async def asyncio(
     Args:
         trunk_id (str):
         phone_number_id (str):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Error | Message
@@ -185,5 +192,6 @@ async def asyncio(
             trunk_id=trunk_id,
             phone_number_id=phone_number_id,
             client=client,
+            max_retries=max_retries,
         )
     ).parsed

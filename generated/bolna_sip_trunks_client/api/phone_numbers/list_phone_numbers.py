@@ -5,7 +5,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import AuthenticatedClient, Client, send_request, send_request_async
 from ...models.error import Error
 from ...models.phone_number import PhoneNumber
 from ...types import Response
@@ -74,6 +74,7 @@ def sync_detailed(
     trunk_id: str,
     *,
     client: AuthenticatedClient | Client,
+    max_retries: int | None = None,
 ) -> Response[Error | list[PhoneNumber]]:
     """List a SIP trunk's phone numbers
 
@@ -81,10 +82,11 @@ def sync_detailed(
 
     Args:
         trunk_id (str):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Response[Error | list[PhoneNumber]]
@@ -94,9 +96,7 @@ def sync_detailed(
         trunk_id=trunk_id,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    response = send_request(client, kwargs, max_retries=max_retries)
 
     return _build_response(client=client, response=response)
 
@@ -105,6 +105,7 @@ def sync(
     trunk_id: str,
     *,
     client: AuthenticatedClient | Client,
+    max_retries: int | None = None,
 ) -> Error | list[PhoneNumber] | None:
     """List a SIP trunk's phone numbers
 
@@ -112,10 +113,11 @@ def sync(
 
     Args:
         trunk_id (str):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Error | list[PhoneNumber]
@@ -124,6 +126,7 @@ def sync(
     return sync_detailed(
         trunk_id=trunk_id,
         client=client,
+        max_retries=max_retries,
     ).parsed
 
 
@@ -131,6 +134,7 @@ async def asyncio_detailed(
     trunk_id: str,
     *,
     client: AuthenticatedClient | Client,
+    max_retries: int | None = None,
 ) -> Response[Error | list[PhoneNumber]]:
     """List a SIP trunk's phone numbers
 
@@ -138,10 +142,11 @@ async def asyncio_detailed(
 
     Args:
         trunk_id (str):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Response[Error | list[PhoneNumber]]
@@ -151,7 +156,7 @@ async def asyncio_detailed(
         trunk_id=trunk_id,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await send_request_async(client, kwargs, max_retries=max_retries)
 
     return _build_response(client=client, response=response)
 
@@ -160,6 +165,7 @@ async def asyncio(
     trunk_id: str,
     *,
     client: AuthenticatedClient | Client,
+    max_retries: int | None = None,
 ) -> Error | list[PhoneNumber] | None:
     """List a SIP trunk's phone numbers
 
@@ -167,10 +173,11 @@ async def asyncio(
 
     Args:
         trunk_id (str):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Error | list[PhoneNumber]
@@ -180,5 +187,6 @@ async def asyncio(
         await asyncio_detailed(
             trunk_id=trunk_id,
             client=client,
+            max_retries=max_retries,
         )
     ).parsed

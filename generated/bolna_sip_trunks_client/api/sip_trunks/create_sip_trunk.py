@@ -4,7 +4,7 @@ from typing import Any
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import AuthenticatedClient, Client, send_request, send_request_async
 from ...models.error import Error
 from ...models.sip_trunk import SipTrunk
 from ...models.sip_trunk_create import SipTrunkCreate
@@ -85,6 +85,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: SipTrunkCreate,
+    max_retries: int | None = None,
 ) -> Response[Error | SipTrunk | ValidationError]:
     """Create a SIP trunk
 
@@ -96,10 +97,11 @@ def sync_detailed(
 
     Args:
         body (SipTrunkCreate):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Response[Error | SipTrunk | ValidationError]
@@ -109,9 +111,7 @@ def sync_detailed(
         body=body,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    response = send_request(client, kwargs, max_retries=max_retries)
 
     return _build_response(client=client, response=response)
 
@@ -120,6 +120,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: SipTrunkCreate,
+    max_retries: int | None = None,
 ) -> Error | SipTrunk | ValidationError | None:
     """Create a SIP trunk
 
@@ -131,10 +132,11 @@ def sync(
 
     Args:
         body (SipTrunkCreate):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Error | SipTrunk | ValidationError
@@ -143,6 +145,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        max_retries=max_retries,
     ).parsed
 
 
@@ -150,6 +153,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: SipTrunkCreate,
+    max_retries: int | None = None,
 ) -> Response[Error | SipTrunk | ValidationError]:
     """Create a SIP trunk
 
@@ -161,10 +165,11 @@ async def asyncio_detailed(
 
     Args:
         body (SipTrunkCreate):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Response[Error | SipTrunk | ValidationError]
@@ -174,7 +179,7 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await send_request_async(client, kwargs, max_retries=max_retries)
 
     return _build_response(client=client, response=response)
 
@@ -183,6 +188,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: SipTrunkCreate,
+    max_retries: int | None = None,
 ) -> Error | SipTrunk | ValidationError | None:
     """Create a SIP trunk
 
@@ -194,10 +200,11 @@ async def asyncio(
 
     Args:
         body (SipTrunkCreate):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Error | SipTrunk | ValidationError
@@ -207,5 +214,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            max_retries=max_retries,
         )
     ).parsed

@@ -5,7 +5,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import AuthenticatedClient, Client, send_request, send_request_async
 from ...models.error import Error
 from ...models.message import Message
 from ...types import Response
@@ -65,6 +65,7 @@ def sync_detailed(
     trunk_id: str,
     *,
     client: AuthenticatedClient | Client,
+    max_retries: int | None = None,
 ) -> Response[Error | Message]:
     """Delete a SIP trunk
 
@@ -72,10 +73,11 @@ def sync_detailed(
 
     Args:
         trunk_id (str):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Response[Error | Message]
@@ -85,9 +87,7 @@ def sync_detailed(
         trunk_id=trunk_id,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    response = send_request(client, kwargs, max_retries=max_retries)
 
     return _build_response(client=client, response=response)
 
@@ -96,6 +96,7 @@ def sync(
     trunk_id: str,
     *,
     client: AuthenticatedClient | Client,
+    max_retries: int | None = None,
 ) -> Error | Message | None:
     """Delete a SIP trunk
 
@@ -103,10 +104,11 @@ def sync(
 
     Args:
         trunk_id (str):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Error | Message
@@ -115,6 +117,7 @@ def sync(
     return sync_detailed(
         trunk_id=trunk_id,
         client=client,
+        max_retries=max_retries,
     ).parsed
 
 
@@ -122,6 +125,7 @@ async def asyncio_detailed(
     trunk_id: str,
     *,
     client: AuthenticatedClient | Client,
+    max_retries: int | None = None,
 ) -> Response[Error | Message]:
     """Delete a SIP trunk
 
@@ -129,10 +133,11 @@ async def asyncio_detailed(
 
     Args:
         trunk_id (str):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Response[Error | Message]
@@ -142,7 +147,7 @@ async def asyncio_detailed(
         trunk_id=trunk_id,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await send_request_async(client, kwargs, max_retries=max_retries)
 
     return _build_response(client=client, response=response)
 
@@ -151,6 +156,7 @@ async def asyncio(
     trunk_id: str,
     *,
     client: AuthenticatedClient | Client,
+    max_retries: int | None = None,
 ) -> Error | Message | None:
     """Delete a SIP trunk
 
@@ -158,10 +164,11 @@ async def asyncio(
 
     Args:
         trunk_id (str):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Error | Message
@@ -171,5 +178,6 @@ async def asyncio(
         await asyncio_detailed(
             trunk_id=trunk_id,
             client=client,
+            max_retries=max_retries,
         )
     ).parsed

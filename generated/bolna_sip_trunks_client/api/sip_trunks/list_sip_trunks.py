@@ -4,7 +4,7 @@ from typing import Any
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import AuthenticatedClient, Client, send_request, send_request_async
 from ...models.error import Error
 from ...models.sip_trunk import SipTrunk
 from ...models.validation_error import ValidationError
@@ -80,6 +80,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     is_active: bool | Unset = UNSET,
+    max_retries: int | None = None,
 ) -> Response[Error | ValidationError | list[SipTrunk]]:
     """List SIP trunks
 
@@ -87,10 +88,11 @@ def sync_detailed(
 
     Args:
         is_active (bool | Unset):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Response[Error | ValidationError | list[SipTrunk]]
@@ -100,9 +102,7 @@ def sync_detailed(
         is_active=is_active,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    response = send_request(client, kwargs, max_retries=max_retries)
 
     return _build_response(client=client, response=response)
 
@@ -111,6 +111,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     is_active: bool | Unset = UNSET,
+    max_retries: int | None = None,
 ) -> Error | ValidationError | list[SipTrunk] | None:
     """List SIP trunks
 
@@ -118,10 +119,11 @@ def sync(
 
     Args:
         is_active (bool | Unset):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Error | ValidationError | list[SipTrunk]
@@ -130,6 +132,7 @@ def sync(
     return sync_detailed(
         client=client,
         is_active=is_active,
+        max_retries=max_retries,
     ).parsed
 
 
@@ -137,6 +140,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     is_active: bool | Unset = UNSET,
+    max_retries: int | None = None,
 ) -> Response[Error | ValidationError | list[SipTrunk]]:
     """List SIP trunks
 
@@ -144,10 +148,11 @@ async def asyncio_detailed(
 
     Args:
         is_active (bool | Unset):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Response[Error | ValidationError | list[SipTrunk]]
@@ -157,7 +162,7 @@ async def asyncio_detailed(
         is_active=is_active,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await send_request_async(client, kwargs, max_retries=max_retries)
 
     return _build_response(client=client, response=response)
 
@@ -166,6 +171,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     is_active: bool | Unset = UNSET,
+    max_retries: int | None = None,
 ) -> Error | ValidationError | list[SipTrunk] | None:
     """List SIP trunks
 
@@ -173,10 +179,11 @@ async def asyncio(
 
     Args:
         is_active (bool | Unset):
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Error | ValidationError | list[SipTrunk]
@@ -186,5 +193,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             is_active=is_active,
+            max_retries=max_retries,
         )
     ).parsed

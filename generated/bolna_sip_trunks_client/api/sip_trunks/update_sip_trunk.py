@@ -5,7 +5,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import AuthenticatedClient, Client, send_request, send_request_async
 from ...models.error import Error
 from ...models.sip_trunk import SipTrunk
 from ...models.sip_trunk_update import SipTrunkUpdate
@@ -90,6 +90,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: SipTrunkUpdate,
+    max_retries: int | None = None,
 ) -> Response[Error | SipTrunk | ValidationError]:
     """Update a SIP trunk (partial)
 
@@ -123,10 +124,11 @@ def sync_detailed(
         body (SipTrunkUpdate): Fields to change; every one is optional and only the fields sent
             are changed. No field
             has a schema default on purpose: a default here would reset the field on every call.
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Response[Error | SipTrunk | ValidationError]
@@ -137,9 +139,7 @@ def sync_detailed(
         body=body,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    response = send_request(client, kwargs, max_retries=max_retries)
 
     return _build_response(client=client, response=response)
 
@@ -149,6 +149,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: SipTrunkUpdate,
+    max_retries: int | None = None,
 ) -> Error | SipTrunk | ValidationError | None:
     """Update a SIP trunk (partial)
 
@@ -182,10 +183,11 @@ def sync(
         body (SipTrunkUpdate): Fields to change; every one is optional and only the fields sent
             are changed. No field
             has a schema default on purpose: a default here would reset the field on every call.
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Error | SipTrunk | ValidationError
@@ -195,6 +197,7 @@ def sync(
         trunk_id=trunk_id,
         client=client,
         body=body,
+        max_retries=max_retries,
     ).parsed
 
 
@@ -203,6 +206,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: SipTrunkUpdate,
+    max_retries: int | None = None,
 ) -> Response[Error | SipTrunk | ValidationError]:
     """Update a SIP trunk (partial)
 
@@ -236,10 +240,11 @@ async def asyncio_detailed(
         body (SipTrunkUpdate): Fields to change; every one is optional and only the fields sent
             are changed. No field
             has a schema default on purpose: a default here would reset the field on every call.
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Response[Error | SipTrunk | ValidationError]
@@ -250,7 +255,7 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await send_request_async(client, kwargs, max_retries=max_retries)
 
     return _build_response(client=client, response=response)
 
@@ -260,6 +265,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: SipTrunkUpdate,
+    max_retries: int | None = None,
 ) -> Error | SipTrunk | ValidationError | None:
     """Update a SIP trunk (partial)
 
@@ -293,10 +299,11 @@ async def asyncio(
         body (SipTrunkUpdate): Fields to change; every one is optional and only the fields sent
             are changed. No field
             has a schema default on purpose: a default here would reset the field on every call.
+        max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
 
     Returns:
         Error | SipTrunk | ValidationError
@@ -307,5 +314,6 @@ async def asyncio(
             trunk_id=trunk_id,
             client=client,
             body=body,
+            max_retries=max_retries,
         )
     ).parsed
