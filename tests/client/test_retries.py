@@ -240,6 +240,8 @@ def new_trunk() -> SipTrunkCreate:
             "name": "Main line",
             "provider": "zadarma",
             "auth_type": "userpass",
+            "auth_username": "491234",
+            "auth_password": "made-up-secret",
             "gateways": [{"gateway_address": "sip.invalid"}],
         }
     )
