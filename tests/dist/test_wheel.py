@@ -13,9 +13,14 @@ from typing import Any
 import pytest
 import yaml
 
+from contract_tests.safety import TRUNKS_PATH
+from tests.fixtures.fault_proxy import Action, Fault, StartFaultProxy, at
+from tests.fixtures.served_mock import serve_mock
+
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
 SMOKE_SCRIPT = Path(__file__).with_name("client_smoke.py")
+RETRY_SCRIPT = Path(__file__).with_name("retry_smoke.py")
 
 
 def _run(*command: str | Path, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
@@ -119,3 +124,28 @@ def test_readme_usage_example_runs_sync_and_async(smoke_report: dict[str, Any]) 
         {"is_active": True},
     ]
     assert {request["authorization"] for request in example_requests} == {"Bearer smoke-token"}
+
+
+def test_the_vendored_client_rides_out_429s_and_never_resends_a_dropped_create(
+    clean_python: Path, fault_proxy: StartFaultProxy, tmp_path: Path
+) -> None:
+    token = "wheel-retry-token"
+    lose_the_first_create = Fault(Action.DROP_AFTER_FORWARDING, at(1), "POST", TRUNKS_PATH)
+    with (
+        serve_mock("--rate-limit-every", "3", "--retry-after", "0", token=token) as limited,
+        serve_mock(token=token) as plain,
+    ):
+        counting = fault_proxy(limited.base_url)  # no faults: it records what the mock answered
+        dropping = fault_proxy(plain.base_url, lose_the_first_create)
+        result = _run(
+            clean_python, "-I", RETRY_SCRIPT, counting.base_url, dropping.base_url, token, cwd=tmp_path, timeout=120
+        )
+        made = plain.trunks()
+
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["calls"] == ["SipTrunk", "SipTrunk", "SipTrunk", "SipTrunk", "SipTrunk", "1 trunks", "200"]
+    assert [seen.upstream_status for seen in counting.seen].count(429) >= 3
+    assert report["lost_create"] in ("RemoteProtocolError", "ReadError")
+    assert len(dropping.requests_to("POST", TRUNKS_PATH)) == 1
+    assert [trunk["name"] for trunk in made] == ["Main line"]
