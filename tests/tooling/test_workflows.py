@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +41,26 @@ def test_workflow_passes_actionlint(workflow: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_ci_runs_make_test_on_both_pythons() -> None:
+def _supported_pythons(pyproject: Path) -> tuple[str, list[str]]:
+    """requires-python and the 3.x versions the classifiers name."""
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    prefix = "Programming Language :: Python :: "
+    versions = [c.removeprefix(prefix) for c in project["classifiers"] if re.fullmatch(r".* :: 3\.\d+", c)]
+    return project["requires-python"], versions
+
+
+def test_ci_runs_make_test_on_every_supported_python() -> None:
     ci = _load(CI)
 
     assert {"push", "pull_request"} <= set(ci["on"])
     test_jobs = [job for job in ci["jobs"].values() if any(s.get("run") == "make test" for s in job["steps"])]
     assert len(test_jobs) == 1
-    assert [str(v) for v in test_jobs[0]["strategy"]["matrix"]["python-version"]] == ["3.11", "3.12"]
+    matrix = [str(v) for v in test_jobs[0]["strategy"]["matrix"]["python-version"]]
+    assert matrix == ["3.11", "3.12", "3.13", "3.14"]
+    # Both packages claim exactly what CI tests, from the oldest on; so does the README.
+    for pyproject in (REPO / "pyproject.toml", REPO / "generated" / "pyproject.toml"):
+        assert _supported_pythons(pyproject) == (f">={matrix[0]}", matrix), pyproject
+    assert f"Python {matrix[0]} to {matrix[-1]}" in (REPO / "README.md").read_text(encoding="utf-8")
     checkout = next(s for s in test_jobs[0]["steps"] if str(s.get("uses", "")).startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0
 
