@@ -173,7 +173,7 @@ def _run(target: Target, settings: Settings, *, fail_fast: bool = False) -> int:
         seconds=time.monotonic() - started,
         first_failure_seconds=plugin.first_failure_at - started if plugin.first_failure_at else None,
         outcomes={check: counts for check, counts in plugin.outcomes.items() if counts},
-        findings=plugin.findings,
+        findings=plugin.final_findings(),
         complete=not interrupted and plugin.stopped is None,
         notes=[*target.notes, *problems] + (["interrupted: this report is partial"] if interrupted else []),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,9 @@ from bolna_sip_trunks_client import AuthenticatedClient
 from hypothesis.errors import FlakyFailure, FlakyStrategyDefinition
 from schemathesis.schemas import BaseSchema
 
-from contract_tests.findings import Finding, Scrubber, Severity, as_curl
-from contract_tests.safety import UnsafeRequestRefused
+from contract_tests.causes import fingerprint
+from contract_tests.findings import Finding, Scrubber, Severity, as_curl, merged
+from contract_tests.safety import Exchange, UnsafeRequestRefused
 from contract_tests.schema import load_schema
 from contract_tests.settings import Settings
 from contract_tests.target import Target
@@ -47,6 +49,8 @@ class ContractPlugin:
         self.stopped: str | None = None
         self.first_failure_at: float | None = None  # time.monotonic() of the first failure finding
         self._exchanges_before = 0
+        self._recorded_before = 0
+        self._recorded = 0  # findings the checks recorded themselves, one per cause they saw
 
     # -- fixtures --------------------------------------------------------------------------
     @pytest.fixture(scope="session")
@@ -82,11 +86,49 @@ class ContractPlugin:
 
     # -- findings --------------------------------------------------------------------------
     def warn(self, check: str, test: str, title: str, detail: str) -> None:
-        self.findings.append(Finding(check, test, "warning", self.scrub(title), self.scrub(detail)))
+        cause = fingerprint(check, test, "note", title)
+        self.findings.append(Finding(check, test, "warning", self.scrub(title), self.scrub(detail), fingerprint=cause))
+
+    def record(self, finding: Finding) -> None:
+        """A finding a check made itself, with its kind and cause; the test's failure adds no other."""
+        self.findings.append(
+            replace(
+                finding,
+                title=self.scrub(finding.title),
+                detail=self.scrub(finding.detail),
+                reproduce=[self.scrub(step) for step in finding.reproduce],
+            )
+        )
+        self._recorded += 1
+        if finding.severity == "failure" and self.first_failure_at is None:
+            self.first_failure_at = time.monotonic()
+
+    def curl(self, response: httpx.Response) -> str:
+        """The reproduction step of one answer a check got."""
+        request = response.request
+        exchange = Exchange(request.method, str(request.url), request.content, response.status_code, response.content)
+        return as_curl(exchange, self.scrub)
+
+    def last_curl(self) -> str:
+        """The reproduction step of the request sent last (Schemathesis's, which the stack saw)."""
+        exchanges = self.run_target.ledger.exchanges
+        return as_curl(exchanges[-1], self.scrub) if exchanges else ""
+
+    def final_findings(self) -> list[Finding]:
+        """One finding per cause; breaking and looser fail the run, additive only when strict."""
+        final = []
+        for finding in merged(self.findings):
+            if finding.kind in ("breaking", "looser") and finding.severity != "defect":
+                finding = replace(finding, severity="failure")
+            elif finding.kind == "additive":
+                finding = replace(finding, severity="failure" if self.run_settings.strict else "warning")
+            final.append(finding)
+        return final
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
         self._exchanges_before = self.run_target.ledger.exchange_count
+        self._recorded_before = self._recorded
         yield
 
     @pytest.hookimpl(hookwrapper=True)
@@ -99,6 +141,8 @@ class ContractPlugin:
             counts[report.outcome] = counts.get(report.outcome, 0) + 1
         if report.failed and call.excinfo is not None:
             finding = self._finding(item, check, call.excinfo)
+            if finding.severity == "failure" and self._recorded > self._recorded_before:
+                return  # the check recorded what it found, cause by cause
             self.findings.append(finding)
             if finding.severity == "failure" and self.first_failure_at is None:
                 self.first_failure_at = time.monotonic()
@@ -129,7 +173,21 @@ class ContractPlugin:
         during = self.run_target.ledger.exchange_count - self._exchanges_before
         exchanges = list(self.run_target.ledger.exchanges)[-min(during, 2) :] if during else []
         reproduce = [as_curl(exchange, self.scrub) for exchange in exchanges]
-        return Finding(check, item.nodeid.split("::", 1)[-1], severity, title, detail, reproduce)
+        test = item.nodeid.split("::", 1)[-1]
+        function, _, parameters = test.partition("[")
+        # The test is the place of the cause: its parameters (a trunk kind, a field) are where
+        # it showed, and the message carries the run's own values.
+        return Finding(
+            check,
+            test,
+            severity,
+            title,
+            detail,
+            reproduce,
+            kind=None if severity == "defect" else "breaking",
+            fingerprint=fingerprint(check, function, severity),
+            operations=[parameters.rstrip("]")] if parameters else [],
+        )
 
 
 def check_of(item: pytest.Item) -> str:

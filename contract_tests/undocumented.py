@@ -29,9 +29,28 @@ class ExtraKey:
 
 
 @dataclass
+class KeySeen:
+    """What one undocumented key held, over every object of its schema that was seen."""
+
+    present: int = 0
+    types: set[str] = field(default_factory=set)
+    operations: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Shape:
+    """The objects of one schema (a component, or a place inside one) that answers carried."""
+
+    objects: int = 0
+    keys: dict[str, KeySeen] = field(default_factory=dict)
+
+
+@dataclass
 class UndocumentedFields:
     spec: dict[str, Any] = field(default_factory=load_spec)
     found: set[ExtraKey] = field(default_factory=set)
+    # (component, pointer inside it) -> the objects seen there and their undocumented keys
+    shapes: dict[tuple[str, str], Shape] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def observe(self, method: str, path: str, status: int, body: object) -> None:
@@ -42,10 +61,18 @@ class UndocumentedFields:
         schema = self._response_schema(responses, status)
         if schema is None:
             return
-        extras = {ExtraKey(label, status, pointer) for pointer in set(self._extra_keys(schema, body, ""))}
-        if extras:
-            with self._lock:
-                self.found |= extras
+        with self._lock:
+            place = ("", "")
+            if isinstance(responses.get(str(status), {}), dict):
+                ref = self._schema_ref(responses[str(status)])
+                place = (ref, "") if ref else place
+            pointers = self._extra_keys(schema, body, "", place, label)
+            self.found |= {ExtraKey(label, status, pointer) for pointer in set(pointers)}
+
+    def _schema_ref(self, response: dict[str, Any]) -> str:
+        schema = self._resolve(response).get("content", {}).get("application/json", {}).get("schema", {})
+        ref = schema.get("$ref", "") if isinstance(schema, dict) else ""
+        return ref.rsplit("/", 1)[-1] if ref.startswith("#/components/schemas/") else ""
 
     def _operation(self, method: str, path: str) -> tuple[str, dict[str, Any]] | None:
         for template, item in self.spec["paths"].items():
@@ -71,18 +98,48 @@ class UndocumentedFields:
             node = target
         return node
 
-    def _extra_keys(self, schema: dict[str, Any], body: object, pointer: str) -> list[str]:
+    def _extra_keys(
+        self, schema: dict[str, Any], body: object, pointer: str, place: tuple[str, str], label: str
+    ) -> list[str]:
+        """Pointers of the undocumented keys in `body`; `place` is the schema's (component, path)."""
+        ref = schema.get("$ref", "")
+        if ref.startswith("#/components/schemas/"):
+            place = (ref.rsplit("/", 1)[-1], "")
         schema = self._resolve(schema)
+        component, path = place
         if isinstance(body, dict) and "properties" in schema:
             properties = schema["properties"]
-            extras = [f"{pointer}/{key}" for key in body if key not in properties]
+            shape = self.shapes.setdefault(place, Shape())
+            shape.objects += 1
+            extras = []
             for key, value in body.items():
                 if key in properties:
-                    extras += self._extra_keys(properties[key], value, f"{pointer}/{key}")
+                    inner = (component, f"{path}/properties/{key}")
+                    extras += self._extra_keys(properties[key], value, f"{pointer}/{key}", inner, label)
+                    continue
+                extras.append(f"{pointer}/{key}")
+                seen = shape.keys.setdefault(key, KeySeen())
+                seen.present += 1
+                seen.types.add(json_type(value))
+                seen.operations.add(label)
             return extras
         if isinstance(body, list) and "items" in schema:
             extras = []
             for item in body:
-                extras += self._extra_keys(schema["items"], item, f"{pointer}/*")
+                extras += self._extra_keys(schema["items"], item, f"{pointer}/*", (component, f"{path}/items"), label)
             return extras
         return []
+
+
+def json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, list):
+        return "array"
+    return "object" if isinstance(value, dict) else "string"

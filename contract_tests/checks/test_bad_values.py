@@ -1,22 +1,34 @@
 """Each PATCH field's bad values (type, bounds, pattern, enum) answer 422 and change nothing.
 
-The values come from the spec's schema keywords (contract_tests/bad_values.py).
+The values come from the spec's schema keywords (contract_tests/bad_values.py). A bad value
+the API accepts is a `looser` finding about the rule it breaks; for a bound, the check then
+measures the bound the API really enforces (contract_tests/bounds.py) on its own trunk.
 """
 
 from __future__ import annotations
 
+import copy
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 import pytest
 
 from contract_tests.bad_values import bad_values_by_field
+from contract_tests.bounds import LOWER, MAX_REQUESTS, UPPER, Bound, discover
+from contract_tests.causes import Rule, fingerprint, looser_fingerprint, rules_broken
+from contract_tests.findings import Finding
 from contract_tests.model import CREDENTIALS
+from contract_tests.plugin import ContractPlugin
 from contract_tests.safety import TRUNKS_PATH
-from contract_tests.target import Target
+from contract_tests.target import Target, restore_body
 from contract_tests.trunks import Workbench
 
 BAD_VALUES = bad_values_by_field()
+UPDATE = "PATCH /sip-trunks/trunks/{trunk_id}"
+# Requests kept for the rest of the run and its clean-up; discovery never eats into them.
+BUDGET_RESERVE = 200
 
 
 def _validation_error_body(body: object) -> bool:
@@ -25,47 +37,205 @@ def _validation_error_body(body: object) -> bool:
     return all(isinstance(item, dict) and {"loc", "msg", "type"} <= item.keys() for item in body["detail"])
 
 
-def _refused(target: Target, trunk_id: str, body: dict[str, Any]) -> str | None:
-    """Send `body` and expect a 422 with a validation-error body; the problem as one line, or None."""
+def _patch(target: Target, trunk_id: str, body: dict[str, Any]) -> httpx.Response:
     with target.http() as http:
-        response = http.patch(f"{TRUNKS_PATH}/{trunk_id}", json=body)
-    sent = json.dumps(body)[:160]
-    if response.status_code != 422:
-        return f"PATCH {sent}: expected 422, got {response.status_code} {response.text[:160]}"
-    try:
-        parsed = response.json()
-    except ValueError:
-        parsed = None
-    if not _validation_error_body(parsed):
-        return f"PATCH {sent}: 422 without a {{detail: [{{loc, msg, type}}]}} body: {response.text[:160]}"
-    return None
+        return http.patch(f"{TRUNKS_PATH}/{trunk_id}", json=body)
 
 
-def _reject(target: Target, workbench: Workbench, trunk_id: str, body: dict[str, Any]) -> str | None:
-    """Send `body`, expect 422 and no change; the problem as one line, or None."""
+@dataclass
+class Verdicts:
+    """What the API made of one field's bad values, by cause."""
+
+    contract: ContractPlugin
+    accepted: dict[Rule, list[tuple[Any, httpx.Response]]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def judge(self, body: dict[str, Any], response: httpx.Response) -> None:
+        sent = json.dumps(body, ensure_ascii=False)[:160]
+        if 200 <= response.status_code < 300:
+            for rule in rules_broken("SipTrunkUpdate", body) or [Rule("SipTrunkUpdate", "", "?")]:
+                self.accepted.setdefault(rule, []).append((body, response))
+            return
+        if response.status_code != 422:
+            self._breaking(
+                "status-instead-of-422",
+                response,
+                f"a field error answers {response.status_code} instead of 422",
+                f"PATCH {sent}: expected 422, got {response.status_code} {response.text[:160]}",
+            )
+            return
+        try:
+            parsed = response.json()
+        except ValueError:
+            parsed = None
+        if not _validation_error_body(parsed):
+            self._breaking(
+                "422-body",
+                response,
+                "a 422 answer has no {detail: [{loc, msg, type}]} body",
+                f"PATCH {sent}: 422 without a {{detail: [{{loc, msg, type}}]}} body: {response.text[:160]}",
+            )
+
+    def _breaking(self, deviation: str, response: httpx.Response, title: str, detail: str) -> None:
+        self.problems.append(detail)
+        self.contract.record(
+            Finding(
+                "bad-values",
+                "test_bad_values_are_rejected_with_422",
+                "failure",
+                title,
+                detail,
+                [self.contract.curl(response)],
+                kind="breaking",
+                fingerprint=fingerprint("bad-values", UPDATE, deviation, response.status_code),
+                operations=[UPDATE],
+            )
+        )
+
+
+def _sized(value: Any, size: int) -> Any:
+    """A value like `value` with `size` as its length, item count or number."""
+    if isinstance(value, str):
+        return (value[:1] or "x") * size
+    if isinstance(value, list):
+        return [copy.deepcopy(value[0]) for _ in range(size)] if value else value
+    return size
+
+
+def _with_value_at(body: dict[str, Any], path: list[str | int], make: Any) -> dict[str, Any]:
+    changed = copy.deepcopy(body)
+    node: Any = changed
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = make(node[path[-1]])
+    return changed
+
+
+def _instance_path(rule: Rule, body: dict[str, Any]) -> list[str | int]:
+    """Where in `body` the value sits that breaks `rule`: the first path with an error of it."""
+    from contract_tests.spec import schema_validator
+
+    for error in schema_validator("SipTrunkUpdate").iter_errors(body):
+        if list(error.schema_path)[-1] == rule.keyword:
+            return list(error.instance_path)
+    return []
+
+
+def measure_bound(target: Target, workbench: Workbench, trunk_id: str, rule: Rule, body: dict[str, Any]) -> Bound | str:
+    """The bound the API enforces for `rule`, probed on `trunk_id` and put back afterwards."""
+    documented = rule.documented
+    if rule.keyword not in UPPER | LOWER or not isinstance(documented, int):
+        return f"{rule.keyword} is not measured"
+    field_name = next(iter(body))
+    if field_name in CREDENTIALS:
+        return "credentials are never probed"
+    meter = target.budget_meter
+    if meter.max_requests - meter.sent < MAX_REQUESTS + BUDGET_RESERVE:
+        return "not measured: the run's request budget is too small"
+    path = _instance_path(rule, body)
+    if not path:
+        return "not measured: the accepted value could not be located"
     before = workbench.get(trunk_id)
-    problem = _refused(target, trunk_id, body)
-    if problem is None and workbench.get(trunk_id) != before:
-        return f"PATCH {json.dumps(body)[:160]}: answered 422 but changed the trunk"
-    return problem
+
+    def accepts(size: int) -> bool | None:
+        probe = _with_value_at(body, path, lambda value: _sized(value, size))
+        response = _patch(target, trunk_id, probe)
+        if response.status_code == 422:
+            return False
+        return True if 200 <= response.status_code < 300 else None
+
+    try:
+        bound = discover(rule.keyword, documented, accepts)
+    finally:
+        kept = restore_body(before)
+        if field_name in kept:
+            _patch(target, trunk_id, {field_name: kept[field_name]})
+    return bound
+
+
+def _looser(contract: ContractPlugin, rule: Rule, seen: list[tuple[Any, httpx.Response]], bound: Bound | str) -> None:
+    values = [body[next(iter(body))] for body, _ in seen]
+    field_name = next(iter(seen[0][0]))
+    shown = ", ".join(_short(value) for value in values[:4])
+    measured = bound.describe() if isinstance(bound, Bound) else bound
+    detail = (
+        f"The spec's {rule.describe()} forbids these values of {field_name}, and the API accepted them "
+        f"(PATCH answered 2xx): {shown}."
+    )
+    if rule.keyword in UPPER | LOWER:
+        detail += f"\nMeasured: {measured}."
+    shortest = min(seen, key=lambda pair: len(json.dumps(pair[0])))[1]
+    evidence: dict[str, Any] = {
+        "rule": {
+            "component": rule.component,
+            "path": rule.path,
+            "keyword": rule.keyword,
+            "documented": rule.documented,
+        },
+        "accepted": [_short(value, 80) for value in values],
+    }
+    if isinstance(bound, Bound):
+        evidence["bound"] = bound.as_dict()
+    contract.record(
+        Finding(
+            "bad-values",
+            f"test_bad_values_are_rejected_with_422[{field_name}]",
+            "failure",
+            f"the API accepts what {rule.describe()} forbids: "
+            + (measured if isinstance(bound, Bound) else f"{field_name} {shown}"),
+            detail,
+            [contract.curl(shortest)],
+            kind="looser",
+            fingerprint=looser_fingerprint(rule),
+            operations=[UPDATE],
+            evidence=evidence,
+        )
+    )
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    if len(text) <= limit:
+        return text
+    size = f"{len(value)} long" if isinstance(value, (str, list)) else "cut"
+    return f"{text[: limit - 12]}… ({size})"
 
 
 @pytest.mark.parametrize("field", list(BAD_VALUES))
-def test_bad_values_are_rejected_with_422(field: str, target: Target, workbench: Workbench) -> None:
+def test_bad_values_are_rejected_with_422(
+    field: str, target: Target, workbench: Workbench, contract: ContractPlugin
+) -> None:
     if field in CREDENTIALS and not workbench.throwaway:
         pytest.skip("works on an existing trunk (BOLNA_TRUNK_ID): sends no credentials")
     trunk_id = workbench.trunk_id("userpass" if field in CREDENTIALS else None)
     before = workbench.get(trunk_id)
+    verdicts = Verdicts(contract)
+    for value in BAD_VALUES[field]:
+        body = {field: value}
+        verdicts.judge(body, _patch(target, trunk_id, body))
+    for rule, seen in sorted(verdicts.accepted.items()):
+        bound = measure_bound(target, workbench, trunk_id, rule, seen[0][0]) if rule.keyword in UPPER | LOWER else ""
+        _looser(contract, rule, seen, bound)
     # One read before and after all of them: each value is refused alone, so any change is a bug.
-    problems = [problem for value in BAD_VALUES[field] if (problem := _refused(target, trunk_id, {field: value}))]
-    if workbench.get(trunk_id) != before:
-        problems.append(f"bad values of {field} were answered but the trunk changed")
-    assert not problems, (
-        f"{len(problems)} of {len(BAD_VALUES[field])} bad values of {field} were not refused:\n" + "\n".join(problems)
-    )
+    if not verdicts.accepted and workbench.get(trunk_id) != before:
+        verdicts.problems.append(f"bad values of {field} were answered 422 but the trunk changed")
+        contract.record(
+            Finding(
+                "bad-values",
+                f"test_bad_values_are_rejected_with_422[{field}]",
+                "failure",
+                "a PATCH answered 422 changed the trunk",
+                verdicts.problems[-1],
+                kind="breaking",
+                fingerprint=fingerprint("bad-values", UPDATE, "rejected-patch-applied", 422),
+                operations=[UPDATE],
+            )
+        )
+    refused = not verdicts.accepted and not verdicts.problems
+    assert refused, f"bad values of {field} were not refused as the spec says (see the findings)"
 
 
-def test_one_bad_field_rejects_the_whole_patch(target: Target, workbench: Workbench) -> None:
+def test_one_bad_field_rejects_the_whole_patch(target: Target, workbench: Workbench, contract: ContractPlugin) -> None:
     trunk_id = workbench.trunk_id()
     valid = {
         "name": f"{target.ledger.name_prefix}-atomic",
@@ -74,9 +244,40 @@ def test_one_bad_field_rejects_the_whole_patch(target: Target, workbench: Workbe
         "is_active": False,
         "qualify_frequency": 30,
     }
-    problems = []
-    for bad_field, bad in (("qualify_frequency", 86401), ("transport", "transport-sctp"), ("allow", "ULAW")):
-        problem = _reject(target, workbench, trunk_id, {**valid, bad_field: bad})
-        if problem:
-            problems.append(problem)
-    assert not problems, "a PATCH with one bad field was not refused whole:\n" + "\n".join(problems)
+    found = 0
+    # Each field's last bad value: past a bound, outside the enum, against the pattern (bad_values.py).
+    for bad_field in ("qualify_frequency", "transport", "allow"):
+        bad = BAD_VALUES[bad_field][-1]
+        body = {**valid, bad_field: bad}
+        before = workbench.get(trunk_id)
+        response = _patch(target, trunk_id, body)
+        sent = json.dumps(body)[:160]
+        rule = rules_broken("SipTrunkUpdate", {bad_field: bad})
+        if 200 <= response.status_code < 300:
+            # The bad field itself was accepted: the cause is that field's rule, not atomicity.
+            cause = looser_fingerprint(rule[0]) if rule else fingerprint("bad-values", UPDATE, "accepted", bad_field)
+            title, kind, deviation = f"a PATCH with a bad {bad_field} was accepted", "looser", None
+        elif response.status_code != 422:
+            title, kind, deviation = f"a field error answers {response.status_code} instead of 422", "breaking", None
+            cause = fingerprint("bad-values", UPDATE, "status-instead-of-422", response.status_code)
+        elif workbench.get(trunk_id) != before:
+            title, kind, deviation = "a PATCH answered 422 changed the trunk", "breaking", "rejected-patch-applied"
+            cause = fingerprint("bad-values", UPDATE, deviation, 422)
+        else:
+            continue
+        found += 1
+        contract.record(
+            Finding(
+                "bad-values",
+                "test_one_bad_field_rejects_the_whole_patch",
+                "failure",
+                title,
+                f"PATCH {sent}: answered {response.status_code} {response.text[:160]}",
+                [contract.curl(response)],
+                kind=kind,  # type: ignore[arg-type]
+                fingerprint=fingerprint("bad-values", UPDATE, "atomicity", bad_field) if kind == "looser" else cause,
+                operations=[UPDATE],
+                consequence_of=cause if kind == "looser" else None,
+            )
+        )
+    assert not found, "a PATCH with one bad field was not refused whole (see the findings)"

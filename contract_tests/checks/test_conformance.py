@@ -17,6 +17,7 @@ from schemathesis import GenerationMode
 from schemathesis.schemas import BaseSchema
 from schemathesis.specs.openapi.checks import ensure_resource_availability
 
+from contract_tests.conformance import findings_of
 from contract_tests.hypothesis_settings import api_settings
 from contract_tests.model import CREDENTIALS
 from contract_tests.plugin import ContractPlugin
@@ -39,6 +40,13 @@ WRITES_OUTSIDE_PATCH = {
 }
 
 
+def record_failures(contract: ContractPlugin, test: str, case: Any, response: Any, error: BaseException) -> None:
+    """Schemathesis's failures as findings, each named by the check, field, value and status."""
+    reproduce = [contract.last_curl()]
+    for finding in findings_of(error, case, response.status_code, test, reproduce):
+        contract.record(finding)
+
+
 class TrunkPool:
     """The throwaway trunk fuzzed cases are pointed at; a new one once a case deleted it."""
 
@@ -58,7 +66,12 @@ class TrunkPool:
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["positive", "negative"])
 @pytest.mark.parametrize("label", OPERATIONS)
 def test_operation_conforms(
-    label: str, mode: GenerationMode, schema: BaseSchema, target: Target, workbench: Workbench
+    label: str,
+    mode: GenerationMode,
+    schema: BaseSchema,
+    target: Target,
+    workbench: Workbench,
+    contract: ContractPlugin,
 ) -> None:
     if label in WRITES_OUTSIDE_PATCH and not workbench.throwaway:
         pytest.skip("works on an existing trunk (BOLNA_TRUNK_ID): creates and deletes nothing")
@@ -76,7 +89,11 @@ def test_operation_conforms(
             # A password sent to an existing trunk could not be restored afterwards.
             assume(not any(key in case.body for key in CREDENTIALS))
         response = case.call()
-        case.validate_response(response)
+        try:
+            case.validate_response(response)
+        except (Exception, BaseExceptionGroup) as failure:  # check failures come as a BaseExceptionGroup
+            record_failures(contract, f"test_operation_conforms[{label}-{mode.value}]", case, response, failure)
+            raise
 
     try:
         conforms()
@@ -111,18 +128,22 @@ def test_stateful_sequences_along_links(
             return case.call(**kwargs)
 
         def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
-            if case.id not in redirected:
-                super().validate_response(response, case, additional_checks, **kwargs)
-                return
-            # Schemathesis counts the id set above as taken from a link, and would report the
-            # intended 404 as "created resource not found".
-            case.validate_response(
-                response,
-                additional_checks=additional_checks,
-                excluded_checks=[ensure_resource_availability],
-                transport_kwargs=kwargs or None,
-                recorder=self.recorder,
-            )
+            try:
+                if case.id not in redirected:
+                    super().validate_response(response, case, additional_checks, **kwargs)
+                    return
+                # Schemathesis counts the id set above as taken from a link, and would report the
+                # intended 404 as "created resource not found".
+                case.validate_response(
+                    response,
+                    additional_checks=additional_checks,
+                    excluded_checks=[ensure_resource_availability],
+                    transport_kwargs=kwargs or None,
+                    recorder=self.recorder,
+                )
+            except (Exception, BaseExceptionGroup) as failure:
+                record_failures(contract, "test_stateful_sequences_along_links", case, response, failure)
+                raise
 
     budget = target.budget
     try:

@@ -1,0 +1,113 @@
+"""The bound an API really enforces, once it accepted a value past the documented one.
+
+Grow (double the distance from the documented bound) until a value is refused, then bisect
+between the last accepted and the first refused value. At most `MAX_PROBES` requests per bound;
+past a ceiling the answer is "no bound found up to N".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+UPPER = frozenset({"maxLength", "maxItems", "maximum"})
+LOWER = frozenset({"minimum"})
+CEILINGS = {"maxLength": 65_536, "maxItems": 65_536, "maximum": 2**31, "minimum": 2**31}
+# Requests per bound, the field's read and restore included (see the bad-values check).
+MAX_REQUESTS = 30
+MAX_PROBES = MAX_REQUESTS - 2
+
+
+@dataclass(frozen=True)
+class Bound:
+    keyword: str
+    documented: int
+    accepted: int  # the farthest value seen accepted
+    refused: int | None  # the nearest value seen refused past it; None: none up to the ceiling
+    probes: int
+    stopped: str = ""  # why probing ended before the bound was exact, if it did
+
+    @property
+    def exact(self) -> bool:
+        return self.refused is not None and abs(self.refused - self.accepted) == 1
+
+    @property
+    def enforced(self) -> int | None:
+        """The bound to write in the spec: the farthest accepted value, when it is exact."""
+        return self.accepted if self.exact else None
+
+    def describe(self) -> str:
+        if self.refused is None and not self.stopped:
+            return f"no bound found up to {self.accepted:,} ({self.probes} requests)"
+        if self.exact:
+            return f"the API enforces {self.keyword} {self.accepted:,} ({self.probes} requests)"
+        between = f"accepts {self.accepted:,}" + (f", refuses {self.refused:,}" if self.refused is not None else "")
+        return f"{between}; not narrowed further: {self.stopped or 'request limit'} ({self.probes} requests)"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "keyword": self.keyword,
+            "documented": self.documented,
+            "enforced": self.enforced,
+            "accepted": self.accepted,
+            "refused": self.refused,
+            "requests": self.probes,
+            "summary": self.describe(),
+        }
+
+
+def discover(
+    keyword: str,
+    documented: int,
+    accepts: Callable[[int], bool | None],
+    *,
+    max_probes: int = MAX_PROBES,
+) -> Bound:
+    """Probe with `accepts(value)` (None: stop, e.g. the budget is spent) for the enforced bound.
+
+    The value just past `documented` is known to be accepted: that is what made the finding.
+    """
+    if keyword not in UPPER | LOWER:
+        raise ValueError(f"no probing for {keyword}")
+    sign = 1 if keyword in UPPER else -1
+    ceiling = CEILINGS[keyword]
+    # Probe on the distance from the documented bound, so one search serves both directions.
+    known = documented + sign
+    probes = 0
+    last_accepted, first_refused = known, None
+    stopped = ""
+
+    def ask(value: int) -> bool | None:
+        nonlocal probes
+        if probes >= max_probes:
+            return None
+        probes += 1
+        return accepts(value)
+
+    step = max(1, abs(documented))
+    while first_refused is None:
+        candidate = last_accepted + sign * step
+        if abs(candidate) > ceiling:
+            candidate = sign * ceiling
+        if candidate == last_accepted:
+            break  # at the ceiling already
+        answer = ask(candidate)
+        if answer is None:
+            stopped = "request limit" if probes >= max_probes else "stopped"
+            break
+        if answer:
+            last_accepted = candidate
+            step *= 2
+        else:
+            first_refused = candidate
+    while first_refused is not None and abs(first_refused - last_accepted) > 1:
+        middle = (last_accepted + first_refused) // 2
+        answer = ask(middle)
+        if answer is None:
+            stopped = "request limit" if probes >= max_probes else "stopped"
+            break
+        if answer:
+            last_accepted = middle
+        else:
+            first_refused = middle
+    return Bound(keyword, documented, last_accepted, first_refused, probes, stopped)

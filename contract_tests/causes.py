@@ -1,0 +1,136 @@
+"""What a finding is about: the rule of the spec it concerns, and a fingerprint of its cause.
+
+A rule is one keyword at one place of openapi.yaml (`maxLength` of `TrunkName`, `maxItems` of
+`SipTrunkUpdate`'s `gateways`). Findings about the same rule are one cause, whichever check saw
+them; the fingerprint is built from such places and kinds of deviation only, never from the
+values, ids or seed of a run, so two runs against the same API give the same fingerprints.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from contract_tests.spec import load_spec, schema_validator
+
+SCHEMAS = ("components", "schemas")
+# Keywords whose loosening the run measures (bounds) or samples (patterns).
+BOUNDS = frozenset({"maxLength", "maxItems", "maximum", "minimum", "minLength", "minItems"})
+
+
+@dataclass(frozen=True, order=True)
+class Rule:
+    component: str  # the schema component the keyword is written in
+    path: str  # JSON pointer inside the component; "" for the component itself
+    keyword: str
+
+    @property
+    def key(self) -> str:
+        """The same rule wherever it is repeated: a shared shape by its name, an inline one by its field.
+
+        `gateways`' `maxItems: 8` is written in the create, the update and the response schema;
+        a loosened one is one cause.
+        """
+        field = self.path.rsplit("/", 1)[-1] if self.path else self.component
+        return f"{field}.{self.keyword}"
+
+    @property
+    def pointer(self) -> str:
+        return f"#/components/schemas/{self.component}{self.path}/{self.keyword}"
+
+    @property
+    def documented(self) -> Any:
+        return schema_at(self.component, self.path).get(self.keyword)
+
+    def describe(self) -> str:
+        where = self.component + (self.path.replace("/properties/", ".").replace("/items", "[]") if self.path else "")
+        return f"{where} {self.keyword} {json.dumps(self.documented, ensure_ascii=False)}"
+
+
+def fingerprint(*parts: object) -> str:
+    """A short stable id of a cause, from the parts that identify it (never from run data)."""
+    text = json.dumps([str(part) for part in parts], separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def looser_fingerprint(rule: Rule) -> str:
+    return fingerprint("looser", rule.key)
+
+
+def schema_at(component: str, path: str) -> dict[str, Any]:
+    node: Any = load_spec()["components"]["schemas"][component]
+    for part in [p for p in path.split("/") if p]:
+        node = node[part]
+    return node if isinstance(node, dict) else {}
+
+
+def rule_from_schema_path(schema_path: list[str | int]) -> Rule | None:
+    """The rule of a jsonschema-rs error's schema path, when it runs through a named component."""
+    parts = [str(part) for part in schema_path]
+    for index in range(len(parts) - 2, -1, -1):
+        if tuple(parts[index : index + 2]) == SCHEMAS and index + 3 < len(parts):
+            component, *inner, keyword = parts[index + 2 :]
+            return Rule(component, "".join(f"/{part}" for part in inner), keyword)
+    return None
+
+
+def rules_broken(component: str, body: object) -> list[Rule]:
+    """The rules of `#/components/schemas/<component>` that `body` breaks, sorted."""
+    rules = {
+        rule
+        for error in schema_validator(component).iter_errors(body)
+        if (rule := rule_from_schema_path(list(error.schema_path))) is not None
+    }
+    return sorted(rules)
+
+
+def rule_at_instance(schema: dict[str, Any], instance_path: list[str | int], keyword: str) -> Rule | None:
+    """The rule a response value at `instance_path` breaks, following the spec's `$ref`s from `schema`."""
+    spec = load_spec()
+    component, path, node = "", "", schema
+
+    def enter(node: dict[str, Any]) -> dict[str, Any]:
+        nonlocal component, path
+        while isinstance(node, dict) and "$ref" in node and keyword not in node:
+            component, path = node["$ref"].rsplit("/", 1)[-1], ""
+            node = spec["components"]["schemas"][component]
+        return node
+
+    for step in instance_path:
+        node = enter(node)
+        if isinstance(step, int):
+            node, path = node.get("items", {}), f"{path}/items"
+        else:
+            node, path = node.get("properties", {}).get(step, {}), f"{path}/properties/{step}"
+    node = enter(node)
+    return Rule(component, path, keyword) if component and keyword in node else None
+
+
+def _resolved(node: dict[str, Any]) -> dict[str, Any]:
+    spec = load_spec()
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = spec
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def response_schema(method: str, path: str, status: int) -> dict[str, Any] | None:
+    """The JSON schema the spec gives the answer `status` of `method path` (a path template)."""
+    operation = load_spec()["paths"].get(path, {}).get(method.lower(), {})
+    response = operation.get("responses", {}).get(str(status))
+    if response is None:
+        return None
+    schema = _resolved(response).get("content", {}).get("application/json", {}).get("schema")
+    return schema if isinstance(schema, dict) else None
+
+
+def request_component(method: str, path: str) -> str | None:
+    """The component name of the JSON request body of `method path`, if it has one."""
+    operation = load_spec()["paths"].get(path, {}).get(method.lower(), {})
+    schema = _resolved(operation.get("requestBody", {})).get("content", {}).get("application/json", {}).get("schema")
+    ref = schema.get("$ref", "") if isinstance(schema, dict) else ""
+    return ref.rsplit("/", 1)[-1] if ref.startswith("#/components/schemas/") else None

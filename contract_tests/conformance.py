@@ -1,0 +1,107 @@
+"""Schemathesis's failures, one finding each, named by what it found and the rule of the spec it concerns."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from schemathesis.core.failures import AcceptedNegativeData, ServerError
+from schemathesis.openapi.checks import JsonSchemaError, RejectedPositiveData, UndefinedStatusCode
+
+from contract_tests.causes import (
+    Rule,
+    fingerprint,
+    looser_fingerprint,
+    request_component,
+    response_schema,
+    rule_at_instance,
+    rule_from_schema_path,
+    rules_broken,
+)
+from contract_tests.findings import Finding, Kind
+
+
+def failures_of(error: BaseException) -> list[BaseException]:
+    if isinstance(error, BaseExceptionGroup):
+        return [inner for group in error.exceptions for inner in failures_of(group)]
+    return [error]
+
+
+def findings_of(error: BaseException, case: Any, status: int, test: str, reproduce: list[str]) -> list[Finding]:
+    """A finding per Schemathesis failure in `error`, for the answer `status` to `case`."""
+    operation = f"{case.method.upper()} {case.path}"
+    return [
+        _finding(failure, case, operation, status, test, reproduce)
+        for failure in failures_of(error)
+        if isinstance(failure, Exception)
+    ]
+
+
+def _finding(failure: Exception, case: Any, operation: str, status: int, test: str, reproduce: list[str]) -> Finding:
+    kind: Kind = "breaking"
+    consequence_of = None
+    evidence: dict[str, Any] = {"check": type(failure).__name__}
+    if isinstance(failure, JsonSchemaError):
+        keyword = str(list(failure.schema_path)[-1]) if failure.schema_path else "?"
+        pointer = "".join(f"/{'*' if isinstance(step, int) else step}" for step in failure.instance_path)
+        schema = response_schema(case.method, case.path, status) or {}
+        rule = rule_from_schema_path(list(failure.schema_path)) or rule_at_instance(
+            schema, list(failure.instance_path), keyword
+        )
+        place = rule.key if rule else f"{operation} {status} {pointer} {keyword}"
+        cause = fingerprint("conformance", "response-schema", place)
+        consequence_of = looser_fingerprint(rule) if rule else None
+        what = rule.describe() if rule else f"{keyword} at {pointer or '/'}"
+        title = f"{status} answer of {operation} breaks {what}: {_short(failure.instance)} at {pointer or '/'}"
+    elif isinstance(failure, AcceptedNegativeData):
+        kind = "looser"
+        component = request_component(case.method, case.path)
+        rules: list[Rule] = rules_broken(component, case.body) if component and case.body is not None else []
+        if len(rules) == 1:
+            cause = looser_fingerprint(rules[0])
+        else:
+            cause = fingerprint("conformance", operation, "accepted-negative", *(rule.key for rule in rules))
+            consequence_of = looser_fingerprint(rules[0]) if rules else None
+        broken = ", ".join(rule.describe() for rule in rules) or "the request's schema"
+        title = f"{operation} answered {status} to a request that breaks {broken}: {_short(case.body)}"
+        if rules:
+            evidence["rule"] = {
+                "component": rules[0].component,
+                "path": rules[0].path,
+                "keyword": rules[0].keyword,
+                "documented": rules[0].documented,
+            }
+    elif isinstance(failure, RejectedPositiveData):
+        cause = fingerprint("conformance", operation, "rejected-positive", status)
+        title = f"{operation} refused a request the spec allows with {status}: {_short(case.body)}"
+    elif isinstance(failure, UndefinedStatusCode):
+        cause = fingerprint("conformance", operation, "undocumented-status", status)
+        title = f"{operation} answered {status}, a status the spec does not document for it"
+    elif isinstance(failure, ServerError):
+        cause = fingerprint("conformance", operation, "server-error", status)
+        title = f"{operation} answered {status} (server error) to {_short(case.body)}"
+    else:
+        name = getattr(failure, "title", type(failure).__name__)
+        cause = fingerprint("conformance", operation, type(failure).__name__, status)
+        title = f"{name}: {operation} answered {status}"
+    message = str(getattr(failure, "message", "") or failure)
+    return Finding(
+        "conformance",
+        test,
+        "failure",
+        title[:200],
+        f"Schemathesis check {getattr(failure, 'title', type(failure).__name__)} on {operation} ({status}):\n{message}"[
+            :3000
+        ],
+        reproduce,
+        kind=kind,
+        fingerprint=cause,
+        operations=[operation],
+        evidence=evidence,
+        consequence_of=consequence_of,
+    )
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
