@@ -20,12 +20,13 @@ from typing import TextIO
 import pytest
 
 from contract_tests.findings import Scrubber
-from contract_tests.plugin import CHECK_MODULES, CHECKS_DIR, ContractPlugin
+from contract_tests.plugin import CALIBRATION_CHECKS, CHECK_MODULES, CHECKS_DIR, ContractPlugin
 from contract_tests.profiles import PROFILES
 from contract_tests.report import RunSummary, console_summary, write_reports
 from contract_tests.settings import ConfigError, Settings, settings_from_env
 from contract_tests.spec import SPEC_PATH
 from contract_tests.spec_check import spec_problem
+from contract_tests.suggestions import suggest
 from contract_tests.target import (
     DESIRED_STATE_FILE,
     Target,
@@ -69,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "snapshot":
             return _snapshot(target, args.file or DESIRED_STATE_FILE)
         take_over_given_trunk(target)
-        return _run(target, settings, fail_fast=args.fail_fast)
+        return _run(target, settings, fail_fast=args.fail_fast, calibrate=args.command == "calibrate")
     except ConfigError as error:
         print(f"bolna-contract: {target.scrub(str(error))}", file=sys.stderr)
         return USAGE_ERROR
@@ -85,8 +86,9 @@ def _parser() -> argparse.ArgumentParser:
         "(token from BOLNA_API_KEY or BOLNA_API_KEY_FILE, never from the command line).",
         epilog="exit codes: 0 no drift, 1 drift found, 2 could not judge the API (see the message)",
     )
-    parser.add_argument("command", nargs="?", choices=["run", "cleanup", "snapshot"], default="run",
-                        help="run the checks (default); cleanup: restore trunks from restore records and delete "
+    parser.add_argument("command", nargs="?", choices=["run", "calibrate", "cleanup", "snapshot"], default="run",
+                        help="run the checks (default); calibrate: only explore (bad values, bounds, "
+                        "response shapes) and write the spec patch; cleanup: restore trunks from restore records and delete "
                         "leftover contract-test-* trunks; snapshot: write the desired state of BOLNA_TRUNK_ID "
                         "to FILE, for BOLNA_TRUNK_STATE")  # fmt: skip
     parser.add_argument(
@@ -142,20 +144,23 @@ def _stop_gracefully(target: Target) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def _run(target: Target, settings: Settings, *, fail_fast: bool = False) -> int:
+def _run(target: Target, settings: Settings, *, fail_fast: bool = False, calibrate: bool = False) -> int:
     scrub = Scrubber(lambda: target.token, lambda: target.ledger.secrets)
-    plugin = ContractPlugin(target, settings, scrub)
+    plugin = ContractPlugin(target, settings, scrub, calibrating=calibrate)
     progress = Progress(plugin, sys.stdout, quiet=settings.quiet)
     reports_dir = settings.reports_dir
     reports_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     interrupted = False
     if not settings.quiet:
-        print(f"bolna-contract: checking {target.description} (profile {settings.profile})", flush=True)
+        verb = "calibrating against" if calibrate else "checking"
+        print(f"bolna-contract: {verb} {target.description} (profile {settings.profile})", flush=True)
     with _stop_gracefully(target):
         try:
             code = pytest.main(
-                _pytest_args(reports_dir) + (["--exitfirst"] if fail_fast else []), plugins=[plugin, progress]
+                _pytest_args(reports_dir, CALIBRATION_CHECKS if calibrate else list(CHECK_MODULES))
+                + (["--exitfirst"] if fail_fast else []),
+                plugins=[plugin, progress],
             )
             interrupted = code == pytest.ExitCode.INTERRUPTED or target.ledger.stop_requested.is_set()
             if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.INTERRUPTED):
@@ -164,6 +169,8 @@ def _run(target: Target, settings: Settings, *, fail_fast: bool = False) -> int:
             interrupted = True
         finally:
             problems = _clean_up_quietly(target)
+    findings = plugin.final_findings()
+    patch, suggestions = suggest(findings, SPEC_PATH)
     summary = RunSummary(
         target=target.description,
         profile=settings.profile,
@@ -173,9 +180,17 @@ def _run(target: Target, settings: Settings, *, fail_fast: bool = False) -> int:
         seconds=time.monotonic() - started,
         first_failure_seconds=plugin.first_failure_at - started if plugin.first_failure_at else None,
         outcomes={check: counts for check, counts in plugin.outcomes.items() if counts},
-        findings=plugin.final_findings(),
+        findings=findings,
         complete=not interrupted and plugin.stopped is None,
-        notes=[*target.notes, *problems] + (["interrupted: this report is partial"] if interrupted else []),
+        notes=[*target.notes, *problems]
+        + (["interrupted: this report is partial"] if interrupted else [])
+        + (
+            ["calibration: only breaking findings fail it; looser and additive ones are in the spec patch"]
+            if calibrate
+            else []
+        ),
+        suggestions=suggestions,
+        patch=patch,
     )
     written = write_reports(summary, reports_dir, scrub)
     print(scrub(console_summary(summary, written)), flush=True)
@@ -193,9 +208,9 @@ def _clean_up_quietly(target: Target) -> list[str]:
         return ["clean-up interrupted: run `make contract-cleanup`"]
 
 
-def _pytest_args(reports_dir: Path) -> list[str]:
+def _pytest_args(reports_dir: Path, checks: list[str]) -> list[str]:
     return [
-        *(str(CHECKS_DIR / module) for module in CHECK_MODULES.values()),
+        *(str(CHECKS_DIR / CHECK_MODULES[check]) for check in checks),
         "-c", os.devnull,
         "--rootdir", str(CHECKS_DIR),
         "-p", "no:terminal",

@@ -8,7 +8,28 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from contract_tests.findings import Finding
+from contract_tests.findings import KINDS, Finding, Kind
+from contract_tests.suggestions import Suggestion
+
+PATCH_NAME = "openapi.suggestions.patch"
+# What each kind means, and what to do about it, as drift.md says it.
+KIND_HEADINGS: dict[Kind, tuple[str, str]] = {
+    "breaking": (
+        "Breaking: the API does not do what the spec promises",
+        "These are the API's to fix, so no spec change is suggested. Tell Bolna (support, with the "
+        "fingerprint and the curl commands below) and keep the failing check until it is fixed.",
+    ),
+    "looser": (
+        "Looser: the API accepts what the spec forbids",
+        "These fail the run by default: a validation the API lost can be real drift. If the API's "
+        "behaviour is intended, apply the suggested spec change and regenerate.",
+    ),
+    "additive": (
+        "Additive: answers carry what the spec does not document",
+        "No client breaks on these (they fail the run only with CONTRACT_STRICT=1). The suggested "
+        "spec change documents them.",
+    ),
+}
 
 VERDICTS = {0: "no drift", 1: "drift found", 2: "could not judge the API"}
 
@@ -26,6 +47,15 @@ class RunSummary:
     first_failure_seconds: float | None = None
     complete: bool = True
     notes: list[str] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+    patch: str = ""  # the unified diff of the spec, "" when nothing is suggested
+
+    def of_kind(self, kind: Kind) -> list[Finding]:
+        return [f for f in self.findings if f.kind == kind and f.severity != "defect"]
+
+    @property
+    def discovery_requests(self) -> int:
+        return sum(int(f.evidence.get("bound", {}).get("requests", 0)) for f in self.findings)
 
     @property
     def failures(self) -> list[Finding]:
@@ -50,6 +80,12 @@ class RunSummary:
 def write_reports(summary: RunSummary, directory: Path, scrub: Callable[[str], str]) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written = []
+    patch = directory / PATCH_NAME
+    if summary.patch:
+        patch.write_text(scrub(summary.patch), encoding="utf-8")
+        written.append(patch)
+    else:
+        patch.unlink(missing_ok=True)  # an earlier run's patch would not fit this run's findings
     for name, text in (("drift.json", as_json(summary)), ("drift.md", as_markdown(summary))):
         path = directory / name
         path.write_text(scrub(text), encoding="utf-8")
@@ -77,7 +113,12 @@ def as_json(summary: RunSummary) -> str:
         else round(summary.first_failure_seconds, 2),
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "checks": summary.outcomes,
+        "causes": {kind: len(summary.of_kind(kind)) for kind in KINDS},
+        "discovery_requests": summary.discovery_requests,
         "findings": [finding.as_dict() for finding in summary.findings],
+        "suggestions": [
+            {"fingerprint": s.fingerprint, "summary": s.summary, "lines": s.lines} for s in summary.suggestions
+        ],
         "notes": summary.notes,
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -101,23 +142,68 @@ def as_markdown(summary: RunSummary) -> str:
             f"| {check} | {counts.get('passed', 0)} | {counts.get('failed', 0)} | {counts.get('skipped', 0)} |"
         )
     lines += [""] + [f"> {note}" for note in summary.notes] + ([""] if summary.notes else [])
-    for title, findings in (
-        ("Failures", summary.failures),
-        ("Suite defects", summary.defects),
-        ("Warnings", summary.warnings),
-    ):
+    tally = ", ".join(f"{len(summary.of_kind(kind))} {kind}" for kind in KINDS)
+    lines += [f"Causes: {tally}; {summary.discovery_requests} requests spent measuring bounds.", ""]
+    suggested = {s.fingerprint: s for s in summary.suggestions}
+    number = 0
+    sections: list[tuple[str, str, list[Finding]]] = [(*KIND_HEADINGS[kind], summary.of_kind(kind)) for kind in KINDS]
+    sections.append(
+        ("Suite defects", "The run could not judge these; they say nothing about the API.", summary.defects)
+    )
+    others = [f for f in summary.findings if f.kind is None and f.severity != "defect"]
+    sections.append(("Notes", "", others))
+    for title, advice, findings in sections:
         if not findings:
             continue
-        lines += [f"## {title}", ""]
-        for number, finding in enumerate(findings, 1):
-            lines += [f"### {number}. [{finding.check}] {finding.title}", "", f"Test: `{finding.test}`", ""]
-            lines += ["```text", finding.detail, "```", ""]
-            if finding.reproduce:
-                lines += ["Reproduce (set `BOLNA_BASE_URL` and `BOLNA_API_KEY` first):", "", "```sh"]
-                lines += [*finding.reproduce, "```", ""]
+        lines += [f"## {title}", ""] + ([advice, ""] if advice else [])
+        for finding in findings:
+            number += 1
+            lines += _finding_markdown(number, finding, suggested.get(finding.fingerprint))
+    if summary.patch:
+        lines += [
+            "## Suggested spec changes",
+            "",
+            f"`{PATCH_NAME}` (next to this report) changes `openapi.yaml` so that it follows what the API "
+            "was seen to do, one change per cause above. Review it, then:",
+            "",
+            "```sh",
+            f"git apply reports/contract/{PATCH_NAME} && make generate && make spec-diff",
+            "```",
+            "",
+        ]
+        lines += [
+            f"- `{s.fingerprint}` {s.summary} (spec line {', '.join(map(str, s.lines))})" for s in summary.suggestions
+        ]
+        lines.append("")
     if not summary.findings:
         lines += ["No findings.", ""]
     return "\n".join(lines)
+
+
+def _finding_markdown(number: int, finding: Finding, suggestion: Suggestion | None) -> list[str]:
+    kind = f"{finding.kind}, " if finding.kind else ""
+    lines = [
+        f"### {number}. [{finding.check}] {finding.title}",
+        "",
+        f"Fingerprint `{finding.fingerprint}` ({kind}{finding.severity}); seen {finding.occurrences} "
+        f"time{'s' if finding.occurrences != 1 else ''}"
+        + (f" in {', '.join(f'`{op}`' for op in finding.operations)}" if finding.operations else "")
+        + f"; test `{finding.test}`.",
+        "",
+        "```text",
+        finding.detail,
+        "```",
+        "",
+    ]
+    if finding.consequences:
+        lines += ["Also seen as a consequence of this cause (not reported apart):", ""]
+        lines += [f"- {consequence}" for consequence in finding.consequences] + [""]
+    if suggestion is not None:
+        lines += [f"Suggested spec change: {suggestion.summary}.", ""]
+    if finding.reproduce:
+        lines += ["Reproduce (set `BOLNA_BASE_URL` and `BOLNA_API_KEY` first):", "", "```sh"]
+        lines += [*finding.reproduce, "```", ""]
+    return lines
 
 
 def console_summary(summary: RunSummary, reports: list[Path]) -> str:
@@ -127,11 +213,15 @@ def console_summary(summary: RunSummary, reports: list[Path]) -> str:
         passed, failed, skipped = (counts.get(outcome, 0) for outcome in ("passed", "failed", "skipped"))
         lines.append(f"{check:<{width}}  {passed:>6}  {failed:>6}  {skipped:>7}")
     lines.append("")
-    for finding in summary.failures + summary.defects:
-        lines.append(f"  {finding.severity.upper():8} [{finding.check}] {finding.title}")
-    for finding in summary.warnings:
-        lines.append(f"  WARNING  [{finding.check}] {finding.title}")
+    for finding in summary.failures + summary.defects + summary.warnings:
+        label = (finding.kind or finding.severity).upper()
+        lines.append(f"  {label:8} [{finding.check}] {finding.title}")
     lines += summary.notes
+    if summary.of_kind("looser") and any(f.severity == "failure" for f in summary.of_kind("looser")):
+        lines.append(
+            "looser findings fail the run by default (a validation the API lost can be real drift); "
+            f"if intended, apply reports/contract/{PATCH_NAME}"
+        )
     lines.append(
         f"{VERDICTS[summary.exit_code]}: {len(summary.failures)} failures, {len(summary.warnings)} warnings, "
         f"{len(summary.defects)} suite defects; {summary.requests} requests in {summary.seconds:.1f} s "

@@ -1,0 +1,279 @@
+"""A patch of openapi.yaml that makes the spec follow what the API was seen to do.
+
+For each looser or additive finding: a bound moved to the one the API enforces, a pattern the API
+does not check dropped (the accepted values quoted in the description), undocumented response
+keys added with the type of every value seen. Breaking findings never get one: they are the
+API's to fix. The file is edited as text, line by line, so the diff touches only what changes
+and `git apply` takes it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from contract_tests.findings import Finding
+
+BOUND_KEYWORDS = frozenset({"maxLength", "maxItems", "maximum", "minimum"})
+FLOOR_KEYWORDS = frozenset({"minLength", "minItems"})
+
+
+@dataclass
+class Suggestion:
+    fingerprint: str
+    summary: str  # one line for the report
+    lines: list[int] = field(default_factory=list)  # 1-based lines of the spec it changes
+
+
+@dataclass
+class SpecEdit:
+    """Line edits of one spec text; applied together, bottom-up, so line numbers stay valid."""
+
+    text: str
+    replaced: dict[int, str] = field(default_factory=dict)  # 0-based line -> new text (None: deleted)
+    deleted: set[int] = field(default_factory=set)
+    inserted: dict[int, list[str]] = field(default_factory=dict)  # insert after 0-based line
+
+    def __post_init__(self) -> None:
+        self.lines = self.text.splitlines()
+        self.root = yaml.compose(self.text)
+
+    def result(self) -> str:
+        out: list[str] = []
+        for index, line in enumerate(self.lines):
+            if index not in self.deleted:
+                out.append(self.replaced.get(index, line))
+            out += self.inserted.get(index, [])
+        return "\n".join(out) + ("\n" if self.text.endswith("\n") else "")
+
+    # -- finding nodes ----------------------------------------------------------------------------
+    def node(self, *keys: str) -> yaml.Node | None:
+        node: yaml.Node | None = self.root
+        for key in keys:
+            node = _value(node, key)
+            if node is None:
+                return None
+        return node
+
+    def schema_node(self, component: str, path: str) -> yaml.MappingNode | None:
+        node = self.node("components", "schemas", component, *[part for part in path.split("/") if part])
+        return node if isinstance(node, yaml.MappingNode) else None
+
+
+def _value(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key_node, value_node in node.value:
+        if key_node.value == key:
+            found: yaml.Node = value_node
+            return found
+    return None
+
+
+def _key_line(mapping: yaml.MappingNode, key: str) -> int | None:
+    for key_node, _ in mapping.value:
+        if key_node.value == key:
+            return int(key_node.start_mark.line)
+    return None
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" "))]
+
+
+def _last_line(node: yaml.Node) -> int:
+    """The 0-based last line a node's text occupies.
+
+    A block collection's end mark is where the next token starts, so it is found from its last
+    child; a scalar's end mark is its own end (the next line's start for a block scalar).
+    """
+    if isinstance(node, yaml.MappingNode) and node.value and not node.flow_style:
+        return _last_line(node.value[-1][1])
+    if isinstance(node, yaml.SequenceNode) and node.value and not node.flow_style:
+        return _last_line(node.value[-1])
+    end = node.end_mark
+    return int(end.line) - 1 if end.column == 0 else int(end.line)
+
+
+def _shown(value: str) -> str:
+    """An accepted value as the description shows it: as sent, or as JSON when it has odd characters."""
+    try:
+        decoded = json.loads(value)
+    except ValueError:
+        decoded = value
+    text = decoded if isinstance(decoded, str) else value
+    plain = text.isprintable() and "`" not in text and text.strip() == text and text
+    return f"`{text}`" if plain else f"`{json.dumps(text)}`"
+
+
+def _yaml_scalar(value: Any) -> str:
+    if isinstance(value, str):
+        return json.dumps(value)  # a JSON string is a valid double-quoted YAML scalar
+    return json.dumps(value)
+
+
+# -- the causes -----------------------------------------------------------------------------------
+
+
+def places_of(spec: dict[str, Any], rule: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """Where the rule is written: its own place, and the same field's same keyword and value elsewhere."""
+    component, path, keyword, documented = rule["component"], rule["path"], rule["keyword"], rule["documented"]
+    yield component, path
+    if not path.startswith("/properties/") or path.count("/") != 2:
+        return
+    name = path.rsplit("/", 1)[-1]
+    for other, schema in spec["components"]["schemas"].items():
+        prop = schema.get("properties", {}).get(name) if isinstance(schema, dict) else None
+        if other != component and isinstance(prop, dict) and prop.get(keyword) == documented:
+            yield other, path
+
+
+def _bound_edit(edit: SpecEdit, spec: dict[str, Any], finding: Finding) -> Suggestion | None:
+    rule = finding.evidence.get("rule")
+    bound = finding.evidence.get("bound")
+    if not isinstance(rule, dict):
+        return None
+    keyword = rule["keyword"]
+    if keyword in BOUND_KEYWORDS and isinstance(bound, dict):
+        new_value = bound["enforced"] if bound["enforced"] is not None else None
+        if bound["refused"] is not None and bound["enforced"] is None:
+            new_value = bound["accepted"]  # not narrowed to the last value: keep what was seen accepted
+    elif keyword in FLOOR_KEYWORDS:
+        new_value = None  # an empty value was accepted: no floor
+    else:
+        return None
+    lines = []
+    for component, path in places_of(spec, rule):
+        mapping = edit.schema_node(component, path)
+        line = _key_line(mapping, keyword) if mapping else None
+        if line is None:
+            continue
+        if new_value is None:
+            edit.deleted.add(line)
+        else:
+            edit.replaced[line] = f"{_indent(edit.lines[line])}{keyword}: {new_value}"
+        lines.append(line + 1)
+    if not lines:
+        return None
+    where = f"{rule['component']}{rule['path'].replace('/properties/', '.')}"
+    change = f"{keyword} {rule['documented']} -> {new_value}" if new_value is not None else f"{keyword} removed"
+    return Suggestion(finding.fingerprint, f"{where}: {change} ({bound['summary'] if bound else 'seen'})", lines)
+
+
+def _pattern_edit(edit: SpecEdit, finding: Finding) -> Suggestion | None:
+    rule = finding.evidence.get("rule")
+    if not isinstance(rule, dict) or rule["keyword"] != "pattern":
+        return None
+    mapping = edit.schema_node(rule["component"], rule["path"])
+    line = _key_line(mapping, "pattern") if mapping else None
+    if mapping is None or line is None:
+        return None
+    edit.deleted.add(line)
+    accepted = [_shown(str(value)) for value in finding.evidence.get("accepted", [])][:4]
+    addition = "The API does not check this pattern; it also accepts " + ", ".join(accepted) + "."
+    description = _value(mapping, "description")
+    description_line = _key_line(mapping, "description")
+    indent = _indent(edit.lines[line])
+    if isinstance(description, yaml.ScalarNode) and description_line is not None:
+        if description.style in ("|", ">"):
+            last = _last_line(description)
+            body_indent = _indent(edit.lines[description_line + 1]) if description_line + 1 <= last else indent + "  "
+            edit.inserted.setdefault(last, []).append(f"{body_indent}{addition}")
+        else:
+            text = f"{description.value.rstrip()} {addition}"
+            edit.replaced[description_line] = (
+                f"{_indent(edit.lines[description_line])}description: {_yaml_scalar(text)}"
+            )
+        touched = description_line
+    else:
+        edit.inserted.setdefault(line, []).append(f"{indent}description: {_yaml_scalar(addition)}")
+        touched = line
+    where = rule["component"] + rule["path"].replace("/properties/", ".")
+    return Suggestion(
+        finding.fingerprint,
+        f"{where}: pattern dropped, accepted values noted in the description",
+        sorted({line + 1, touched + 1}),
+    )
+
+
+def _keys_edit(edit: SpecEdit, finding: Finding) -> Suggestion | None:
+    evidence = finding.evidence
+    mapping = edit.schema_node(evidence.get("component", ""), evidence.get("path", "")) if evidence else None
+    properties = _value(mapping, "properties") if mapping else None
+    if mapping is None or not isinstance(properties, yaml.MappingNode) or not properties.value:
+        return None
+    key_indent = " " * properties.value[0][0].start_mark.column
+    last = _last_line(properties)
+    while last > 0 and not edit.lines[last].strip():
+        last -= 1
+    new_lines: list[str] = []
+    always: list[str] = []
+    for key, seen in evidence["keys"].items():
+        types = [kind for kind in seen["types"] if kind != "null"]
+        nullable = "null" in seen["types"]
+        new_lines.append(f"{key_indent}{key}:")
+        inner = key_indent + "  "
+        if len(types) == 1:
+            declared = f"[{types[0]}, 'null']" if nullable else types[0]
+            new_lines.append(f"{inner}type: {declared}")
+        else:
+            seen_as = ", ".join(seen["types"])
+            new_lines.append(f"{inner}description: {_yaml_scalar(f'Any JSON value; seen as {seen_as}.')}")
+        if seen["present"] >= evidence["objects"]:
+            always.append(key)
+    edit.inserted.setdefault(last, []).extend(new_lines)
+    touched = [last + 2]
+    required = _value(mapping, "required")
+    required_line = _key_line(mapping, "required")
+    if always and isinstance(required, yaml.SequenceNode) and required_line is not None:
+        if required.flow_style:
+            text = edit.lines[required_line]
+            edit.replaced[required_line] = text[: text.rindex("]")] + "".join(f", {k}" for k in always) + "]"
+            touched.append(required_line + 1)
+        else:
+            last_item = _last_line(required)
+            item_indent = _indent(edit.lines[last_item])
+            edit.inserted.setdefault(last_item, []).extend(f"{item_indent}- {key}" for key in always)
+            touched.append(last_item + 2)
+    where = evidence["component"] + evidence["path"].replace("/properties/", ".")
+    required_note = f" (required: {', '.join(always)})" if always else ""
+    return Suggestion(
+        finding.fingerprint, f"{where}: documents {', '.join(evidence['keys'])}{required_note}", sorted(touched)
+    )
+
+
+def suggest(findings: list[Finding], spec_path: Path) -> tuple[str, list[Suggestion]]:
+    """The unified diff of `spec_path` and what each of its changes is for ("" when none)."""
+    text = spec_path.read_text(encoding="utf-8")
+    spec = yaml.safe_load(text)
+    edit = SpecEdit(text)
+    suggestions = []
+    for finding in findings:
+        made: Suggestion | None = None
+        if finding.kind == "looser":
+            made = _bound_edit(edit, spec, finding) or _pattern_edit(edit, finding)
+        elif finding.kind == "additive" and "keys" in finding.evidence:
+            made = _keys_edit(edit, finding)
+        if made is not None:
+            suggestions.append(made)
+    changed = edit.result()
+    if changed == text:
+        return "", suggestions
+    name = spec_path.name
+    diff = difflib.unified_diff(
+        text.splitlines(keepends=True), changed.splitlines(keepends=True), f"a/{name}", f"b/{name}", n=3
+    )
+    header = [
+        "# Suggested changes of the spec, so that it follows what the API was seen to do.",
+        "# Review them (drift.md explains each), then: git apply <this file> && make generate",
+        *(f"#   {s.fingerprint}: {s.summary} (line {', '.join(map(str, s.lines))})" for s in suggestions),
+        "",
+        f"diff --git a/{name} b/{name}",
+    ]
+    return "\n".join(header) + "\n" + "".join(diff), suggestions
