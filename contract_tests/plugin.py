@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -192,9 +193,24 @@ class ContractPlugin:
             detail,
             reproduce,
             kind=None if severity == "defect" else "breaking",
-            fingerprint=fingerprint(check, function, severity),
+            fingerprint=_cause(check, function, severity, detail),
             operations=[parameters.rstrip("]")] if parameters else [],
         )
+
+
+def _cause(check: str, function: str, severity: str, detail: str) -> str:
+    """The fingerprint of a failed test's cause, from what its message names, never its values.
+
+    An answer no check could read is one cause wherever it showed; fields that differ from what
+    the contract expects are one cause whichever PATCH showed them; otherwise the test is the place.
+    """
+    reader, _, reason = detail.partition(" could not read the API's answer: ")
+    if reason and severity != "defect":
+        return fingerprint("unreadable-answer", reason.splitlines()[0])
+    fields = sorted(set(re.findall(r"""[\[,] ?["'](\w+): expected""", detail)))
+    if fields and severity != "defect":
+        return fingerprint(check, "fields-differ", *fields)
+    return fingerprint(check, function, severity)
 
 
 def check_of(item: pytest.Item) -> str:
