@@ -13,7 +13,7 @@ MOCK_PORT ?= 8000
 export PATH := $(BIN):$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv node generate check-generated lint-spec lint actionlint spec-diff dist test selftest bench mock contract contract-cleanup contract-snapshot lock clean
+.PHONY: help venv node generate check-generated lint-spec lint actionlint spec-diff dist test selftest bench mock contract calibrate contract-cleanup contract-snapshot lock clean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -71,6 +71,9 @@ mock: $(VENV_STAMP) ## Serve the embedded mock on 127.0.0.1:$MOCK_PORT with toke
 
 contract: $(VENV_STAMP) ## Contract check: the embedded mock, or the live API when BOLNA_BASE_URL is set
 	@$(BIN)/bolna-contract
+
+calibrate: $(VENV_STAMP) ## First run on an account: explore bad values, bounds, response shapes; write a spec patch
+	@$(BIN)/bolna-contract calibrate
 
 contract-cleanup: $(VENV_STAMP) ## Restore trunks an interrupted run left changed; delete leftover contract-test-* trunks
 	@$(BIN)/bolna-contract cleanup

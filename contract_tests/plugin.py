@@ -204,7 +204,7 @@ def _cause(check: str, function: str, severity: str, detail: str) -> str:
     An answer no check could read is one cause wherever it showed; fields that differ from what
     the contract expects are one cause whichever PATCH showed them; otherwise the test is the place.
     """
-    reader, _, reason = detail.partition(" could not read the API's answer: ")
+    _, _, reason = detail.partition(" could not read the API's answer: ")
     if reason and severity != "defect":
         return fingerprint("unreadable-answer", reason.splitlines()[0])
     fields = sorted(set(re.findall(r"""[\[,] ?["'](\w+): expected""", detail)))

@@ -51,7 +51,7 @@ def test_discovery_of_a_minimum_goes_down() -> None:
 
 
 def test_no_bound_up_to_the_ceiling() -> None:
-    sent, accepts = _api(10**9)
+    _, accepts = _api(10**9)
     bound = discover("maxLength", 255, accepts)  # type: ignore[arg-type]
     assert bound.enforced is None and bound.accepted == CEILINGS["maxLength"]
     assert bound.describe().startswith("no bound found up to 65,536")
@@ -102,7 +102,7 @@ def test_the_patch_applies_and_edits_only_what_the_causes_name(tmp_path: Path) -
                 "rule": {**rule, "component": "GatewayAddress", "path": "", "keyword": "pattern", "documented": "x"},
                 "accepted": ['"a_b"'],
             },
-        ),  # fmt: skip
+        ),
         _finding(
             "k",
             kind="additive",
@@ -112,7 +112,7 @@ def test_the_patch_applies_and_edits_only_what_the_causes_name(tmp_path: Path) -
                 "objects": 3,
                 "keys": {"weight": {"present": 3, "types": ["integer", "null"]}},
             },
-        ),  # fmt: skip
+        ),
         _finding("x", kind="breaking", evidence={"rule": rule, "bound": bound}),
     ]
     patch, suggestions = suggest(findings, spec)
