@@ -88,9 +88,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("command", nargs="?", choices=["run", "calibrate", "cleanup", "snapshot"], default="run",
                         help="run the checks (default); calibrate: only explore (bad values, bounds, "
-                        "response shapes) and write the spec patch; cleanup: restore trunks from restore records and delete "
-                        "leftover contract-test-* trunks; snapshot: write the desired state of BOLNA_TRUNK_ID "
-                        "to FILE, for BOLNA_TRUNK_STATE")  # fmt: skip
+                        "response shapes) and write the spec patch; cleanup: restore trunks from restore "
+                        "records and delete leftover contract-test-* trunks; snapshot: write the desired "
+                        "state of BOLNA_TRUNK_ID to FILE, for BOLNA_TRUNK_STATE")  # fmt: skip
     parser.add_argument(
         "file", nargs="?", type=Path, help=f"with snapshot: where to write (default {DESIRED_STATE_FILE})"
     )
@@ -191,6 +191,7 @@ def _run(target: Target, settings: Settings, *, fail_fast: bool = False, calibra
         ),
         suggestions=suggestions,
         patch=patch,
+        symptoms=len(plugin.findings),
     )
     written = write_reports(summary, reports_dir, scrub)
     print(scrub(console_summary(summary, written)), flush=True)

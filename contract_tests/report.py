@@ -49,6 +49,7 @@ class RunSummary:
     notes: list[str] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
     patch: str = ""  # the unified diff of the spec, "" when nothing is suggested
+    symptoms: int = 0  # findings the checks raised before they were merged per cause
 
     def of_kind(self, kind: Kind) -> list[Finding]:
         return [f for f in self.findings if f.kind == kind and f.severity != "defect"]
@@ -114,6 +115,7 @@ def as_json(summary: RunSummary) -> str:
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "checks": summary.outcomes,
         "causes": {kind: len(summary.of_kind(kind)) for kind in KINDS},
+        "symptoms": summary.symptoms,
         "discovery_requests": summary.discovery_requests,
         "findings": [finding.as_dict() for finding in summary.findings],
         "suggestions": [
@@ -143,7 +145,11 @@ def as_markdown(summary: RunSummary) -> str:
         )
     lines += [""] + [f"> {note}" for note in summary.notes] + ([""] if summary.notes else [])
     tally = ", ".join(f"{len(summary.of_kind(kind))} {kind}" for kind in KINDS)
-    lines += [f"Causes: {tally}; {summary.discovery_requests} requests spent measuring bounds.", ""]
+    lines += [
+        f"Causes: {tally} (from {summary.symptoms} findings of the checks); "
+        f"{summary.discovery_requests} requests spent measuring bounds.",
+        "",
+    ]
     suggested = {s.fingerprint: s for s in summary.suggestions}
     number = 0
     sections: list[tuple[str, str, list[Finding]]] = [(*KIND_HEADINGS[kind], summary.of_kind(kind)) for kind in KINDS]

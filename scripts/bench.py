@@ -25,11 +25,12 @@ from types import FrameType
 
 from bench_client import measure_client_overhead
 from bench_detection import DetectionPlan, DriftScenario, calibrate, detect, drift_scenarios, stock_on_scenario, tally
+from bench_first_contact import measure_first_contact
 from bench_processes import ROOT, mock_token, served_mock, stop_all_children
 from bench_report import Calibration, Results, Sample, Series, as_json, as_markdown, now, number
 from bench_tools import StockRun, SuiteRun, live_settings, run_suite, suite_has_fail_fast
 
-PARTS = ("detection", "throughput", "client", "contract")
+PARTS = ("detection", "throughput", "client", "contract", "first-contact")
 QUICK_SCENARIOS = 4  # spread over the catalogue, which is grouped by category
 
 
@@ -162,6 +163,9 @@ def _run_parts(options: Options, results: Results) -> None:
     if "contract" in options.parts:
         _step("make contract: default profile, in-process")
         results.contract = _series("bolna-contract (default profile)", options.runs, _contract_default)
+    if "first-contact" in options.parts:
+        _step("first contact: quick profile over loopback against a server with benign differences")
+        results.first_contact = measure_first_contact()
     if "detection" in options.parts:
         assert results.calibration is not None
         plan = DetectionPlan(max_examples=results.calibration.max_examples, fail_fast=suite_has_fail_fast())
@@ -264,6 +268,12 @@ def _console_summary(results: Results) -> str:
         wall = results.contract.median(lambda sample: sample.wall_seconds)
         peak = results.contract.median(lambda sample: sample.peak_rss_mib)
         lines.append(f"  make contract (default): {number(wall, 1)} s wall, {number(peak, 0)} MiB peak RSS (median)")
+    if results.first_contact is not None:
+        first = results.first_contact
+        lines.append(
+            f"  first contact: {first.symptoms} findings for {first.total_causes} causes, "
+            f"{first.discovery_requests} requests measuring {first.bounds_measured} bounds"
+        )
     return "\n".join(lines)
 
 

@@ -11,11 +11,14 @@ import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench_client import Overhead
 from bench_detection import Detection, DetectionPlan, Probe, tally
 from bench_tools import StockRun, SuiteRun
+
+if TYPE_CHECKING:
+    from bench_first_contact import FirstContact
 
 IN_PROCESS_SPEED_UP_TARGET = 3.0  # suite in-process / suite over loopback, requests per second
 CLIENT_OVERHEAD_TARGET = 1.5  # generated client / hand-written httpx, time per call
@@ -101,6 +104,7 @@ class Results:
     detection_plan: DetectionPlan | None = None
     detections: list[Detection] | None = None
     detection_measured_at: str = ""
+    first_contact: FirstContact | None = None
 
     @property
     def in_process_speed_up(self) -> float | None:
@@ -146,6 +150,7 @@ def as_markdown(results: Results) -> str:
         _throughput(results),
         _client(results),
         _contract(results),
+        _first_contact(results),
     ]
     return "\n\n".join(section for section in sections if section) + "\n"
 
@@ -449,6 +454,39 @@ def _below(value: float | None, target: float) -> str:
 
 
 # --- json ----------------------------------------------------------------------------------------
+
+
+def _first_contact(results: Results) -> str:
+    first = results.first_contact
+    if first is None:
+        return ""
+    kinds = ", ".join(f"{count} {kind}" for kind, count in first.causes.items())
+    per_cause = first.symptoms / first.total_causes if first.total_causes else None
+    return "\n".join(
+        [
+            "## First contact",
+            "",
+            "The quick profile over loopback against a correct server with six benign differences "
+            "(tests/fixtures/benign_server.py): what the checks raised, and what the report made of it.",
+            "",
+            markdown_table(
+                ["measure", "figure"],
+                [
+                    ["causes reported", f"{first.total_causes} ({kinds})"],
+                    ["findings the checks raised, merged into those", first.symptoms],
+                    ["findings per cause", number(per_cause, 1)],
+                    [
+                        "requests spent measuring bounds",
+                        f"{first.discovery_requests} for {first.bounds_measured} bounds",
+                    ],
+                    [
+                        "requests in the run, wall time",
+                        f"{first.requests}, {first.wall_seconds} s (exit {first.exit_code})",
+                    ],
+                ],
+            ),
+        ]
+    )
 
 
 def as_json(results: Results) -> str:

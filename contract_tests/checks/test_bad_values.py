@@ -21,8 +21,9 @@ from contract_tests.causes import Rule, fingerprint, looser_fingerprint, rules_b
 from contract_tests.findings import Finding
 from contract_tests.model import CREDENTIALS
 from contract_tests.plugin import ContractPlugin
+from contract_tests.restore_record import restorable
 from contract_tests.safety import TRUNKS_PATH
-from contract_tests.target import Target, restore_body
+from contract_tests.target import Target
 from contract_tests.trunks import Workbench
 
 BAD_VALUES = bad_values_by_field()
@@ -147,7 +148,7 @@ def measure_bound(target: Target, workbench: Workbench, trunk_id: str, rule: Rul
     try:
         bound = discover(rule.keyword, documented, accepts)
     finally:
-        kept = restore_body(before)
+        kept = restorable(before)
         if field_name in kept:
             _patch(target, trunk_id, {field_name: kept[field_name]})
     return bound

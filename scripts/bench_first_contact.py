@@ -1,0 +1,66 @@
+"""First contact: the suite against a correct server with benign differences (names up to 1,000
+characters, codec lists in any spelling, larger bounds, undocumented keys).
+
+Measures how many findings the run's checks raised per cause it reported, and the requests it
+spent measuring the bounds the server really enforces. The server is the one the tests use
+(tests/fixtures/benign_server.py), served on loopback.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench_processes import ROOT, clean_env
+from bench_tools import live_settings
+
+sys.path.insert(0, str(ROOT))
+
+from tests.fixtures.benign_server import serve_benign
+
+
+@dataclass(frozen=True)
+class FirstContact:
+    symptoms: int  # findings the checks raised before merging per cause
+    causes: dict[str, int] = field(default_factory=dict)  # by kind
+    discovery_requests: int = 0
+    bounds_measured: int = 0
+    requests: int = 0
+    wall_seconds: float = 0.0
+    exit_code: int = 0
+
+    @property
+    def total_causes(self) -> int:
+        return sum(self.causes.values())
+
+
+def measure_first_contact(profile: str = "quick", timeout: float = 600) -> FirstContact:
+    with serve_benign() as served, tempfile.TemporaryDirectory(prefix="bench-first-contact-") as scratch:
+        env = clean_env(live_settings(served.base_url, served.token, profile) | {"CONTRACT_REPORTS": scratch})
+        started = time.monotonic()
+        result = subprocess.run(
+            [sys.executable, "-m", "contract_tests.cli", "--quiet"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        wall = time.monotonic() - started
+        drift = json.loads((Path(scratch) / "drift.json").read_text(encoding="utf-8"))
+    bounds = [f for f in drift["findings"] if "bound" in f.get("evidence", {})]
+    return FirstContact(
+        symptoms=int(drift["symptoms"]),
+        causes=dict(drift["causes"]),
+        discovery_requests=int(drift["discovery_requests"]),
+        bounds_measured=len(bounds),
+        requests=int(drift["requests"]),
+        wall_seconds=round(wall, 1),
+        exit_code=result.returncode,
+    )
