@@ -13,9 +13,9 @@ from dataclasses import dataclass
 UPPER = frozenset({"maxLength", "maxItems", "maximum"})
 LOWER = frozenset({"minimum"})
 CEILINGS = {"maxLength": 65_536, "maxItems": 65_536, "maximum": 2**31, "minimum": 2**31}
-# Requests per bound, the field's read and restore included (see the bad-values check).
+# Requests per bound, the restore of the field afterwards included (see the bad-values check).
 MAX_REQUESTS = 30
-MAX_PROBES = MAX_REQUESTS - 2
+MAX_PROBES = MAX_REQUESTS - 1
 
 
 @dataclass(frozen=True)

@@ -122,21 +122,19 @@ def _instance_path(rule: Rule, body: dict[str, Any]) -> list[str | int]:
     return []
 
 
-def measure_bound(target: Target, workbench: Workbench, trunk_id: str, rule: Rule, body: dict[str, Any]) -> Bound | str:
-    """The bound the API enforces for `rule`, probed on `trunk_id` and put back afterwards."""
+def measure_bound(target: Target, trunk_id: str, rule: Rule, body: dict[str, Any]) -> Bound | str:
+    """The bound the API enforces for `rule`, probed on `trunk_id` (the caller puts the field back)."""
     documented = rule.documented
     if rule.keyword not in UPPER | LOWER or not isinstance(documented, int):
         return f"{rule.keyword} is not measured"
-    field_name = next(iter(body))
-    if field_name in CREDENTIALS:
-        return "credentials are never probed"
+    if next(iter(body)) in CREDENTIALS:
+        return "not measured: credentials are never probed"
     meter = target.budget_meter
     if meter.max_requests - meter.sent < MAX_REQUESTS + BUDGET_RESERVE:
         return "not measured: the run's request budget is too small"
     path = _instance_path(rule, body)
     if not path:
         return "not measured: the accepted value could not be located"
-    before = workbench.get(trunk_id)
 
     def accepts(size: int) -> bool | None:
         probe = _with_value_at(body, path, lambda value: _sized(value, size))
@@ -145,13 +143,7 @@ def measure_bound(target: Target, workbench: Workbench, trunk_id: str, rule: Rul
             return False
         return True if 200 <= response.status_code < 300 else None
 
-    try:
-        bound = discover(rule.keyword, documented, accepts)
-    finally:
-        kept = restorable(before)
-        if field_name in kept:
-            _patch(target, trunk_id, {field_name: kept[field_name]})
-    return bound
+    return discover(rule.keyword, documented, accepts)
 
 
 def _looser(contract: ContractPlugin, rule: Rule, seen: list[tuple[Any, httpx.Response]], bound: Bound | str) -> None:
@@ -215,8 +207,13 @@ def test_bad_values_are_rejected_with_422(
         body = {field: value}
         verdicts.judge(body, _patch(target, trunk_id, body))
     for rule, seen in sorted(verdicts.accepted.items()):
-        bound = measure_bound(target, workbench, trunk_id, rule, seen[0][0]) if rule.keyword in UPPER | LOWER else ""
+        bound = measure_bound(target, trunk_id, rule, seen[0][0]) if rule.keyword in UPPER | LOWER else ""
         _looser(contract, rule, seen, bound)
+    original = restorable(before)
+    if verdicts.accepted and field in original:
+        # The accepted values (and the probes) changed the field: put it back, so that later
+        # checks see the trunk as it was rather than the symptom of this cause again.
+        _patch(target, trunk_id, {field: original[field]})
     # One read before and after all of them: each value is refused alone, so any change is a bug.
     if not verdicts.accepted and workbench.get(trunk_id) != before:
         verdicts.problems.append(f"bad values of {field} were answered 422 but the trunk changed")
