@@ -19,6 +19,10 @@ from contract_tests.causes import (
     rules_broken,
 )
 from contract_tests.findings import Finding, Kind
+from contract_tests.spec import load_spec, schema_validator
+
+# Answer schemas of the spec a new status's body may be, simplest first.
+ANSWER_SCHEMAS = ("Error", "ValidationError", "Message", "SipTrunk", "PhoneNumber")
 
 
 def failures_of(error: BaseException) -> list[BaseException]:
@@ -27,17 +31,29 @@ def failures_of(error: BaseException) -> list[BaseException]:
     return [error]
 
 
-def findings_of(error: BaseException, case: Any, status: int, test: str, reproduce: list[str]) -> list[Finding]:
-    """A finding per Schemathesis failure in `error`, for the answer `status` to `case`."""
+def findings_of(
+    error: BaseException, case: Any, status: int, body: object, test: str, reproduce: list[str]
+) -> list[Finding]:
+    """A finding per Schemathesis failure in `error`, for the answer `status` (with `body`) to `case`."""
     operation = f"{case.method.upper()} {case.path}"
     return [
-        _finding(failure, case, operation, status, test, reproduce)
+        _finding(failure, case, operation, status, body, test, reproduce)
         for failure in failures_of(error)
         if isinstance(failure, Exception)
     ]
 
 
-def _finding(failure: Exception, case: Any, operation: str, status: int, test: str, reproduce: list[str]) -> Finding:
+def _body_component(body: object) -> str | None:
+    """The first of the spec's answer schemas the body fits, to document a new status with it."""
+    for name in ANSWER_SCHEMAS:
+        if name in load_spec()["components"]["schemas"] and schema_validator(name).is_valid(body):
+            return name
+    return None
+
+
+def _finding(
+    failure: Exception, case: Any, operation: str, status: int, body: object, test: str, reproduce: list[str]
+) -> Finding:
     kind: Kind = "breaking"
     consequence_of = None
     evidence: dict[str, Any] = {"check": type(failure).__name__}
@@ -77,6 +93,12 @@ def _finding(failure: Exception, case: Any, operation: str, status: int, test: s
     elif isinstance(failure, UndefinedStatusCode):
         cause = fingerprint("conformance", operation, "undocumented-status", status)
         title = f"{operation} answered {status}, a status the spec does not document for it"
+        if status < 500:
+            # An answer the spec does not list, not a server failing: documented by the patch.
+            kind = "additive"
+            component = _body_component(body)
+            evidence |= {"method": case.method.lower(), "path": case.path, "status": status, "schema": component}
+            title += f" (body: {component or 'no known schema'})"
     elif isinstance(failure, ServerError):
         cause = fingerprint("conformance", operation, "server-error", status)
         title = f"{operation} answered {status} (server error) to {_short(case.body)}"

@@ -207,6 +207,10 @@ def _cause(check: str, function: str, severity: str, detail: str) -> str:
     _, _, reason = detail.partition(" could not read the API's answer: ")
     if reason and severity != "defect":
         return fingerprint("unreadable-answer", reason.splitlines()[0])
+    setup = re.search(r"could not ([a-z ]+?)(?: \S*\d\S*)?: (\d{3})\b", detail)
+    if setup and severity != "defect":
+        # A step every check needs (create a trunk, add a number) failing the same way is one cause.
+        return fingerprint("setup-step", setup[1], setup[2])
     fields = sorted(set(re.findall(r"""[\[,] ?["'](\w+): expected""", detail)))
     if fields and severity != "defect":
         return fingerprint(check, "fields-differ", *fields)

@@ -248,6 +248,30 @@ def _keys_edit(edit: SpecEdit, finding: Finding) -> Suggestion | None:
     )
 
 
+def _status_edit(edit: SpecEdit, finding: Finding) -> Suggestion | None:
+    evidence = finding.evidence
+    responses = edit.node("paths", str(evidence.get("path")), str(evidence.get("method")), "responses")
+    if not isinstance(responses, yaml.MappingNode) or not responses.value:
+        return None
+    indent = " " * responses.value[0][0].start_mark.column
+    inner = indent + "  "
+    status, component = evidence["status"], evidence.get("schema")
+    lines = [f"{indent}'{status}':", f"{inner}description: Not documented until now; seen in the API's answers."]
+    if component:
+        lines += [
+            f"{inner}content:",
+            f"{inner}  application/json:",
+            f"{inner}    schema:",
+            f"{inner}      $ref: '#/components/schemas/{component}'",
+        ]
+    last = _last_line(responses)
+    edit.inserted.setdefault(last, []).extend(lines)
+    operation = f"{str(evidence['method']).upper()} {evidence['path']}"
+    return Suggestion(
+        finding.fingerprint, f"{operation}: documents status {status} ({component or 'no body schema'})", [last + 2]
+    )
+
+
 def suggest(findings: list[Finding], spec_path: Path) -> tuple[str, list[Suggestion]]:
     """The unified diff of `spec_path` and what each of its changes is for ("" when none)."""
     text = spec_path.read_text(encoding="utf-8")
@@ -260,6 +284,8 @@ def suggest(findings: list[Finding], spec_path: Path) -> tuple[str, list[Suggest
             made = _bound_edit(edit, spec, finding) or _pattern_edit(edit, finding)
         elif finding.kind == "additive" and "keys" in finding.evidence:
             made = _keys_edit(edit, finding)
+        elif finding.kind == "additive" and "status" in finding.evidence:
+            made = _status_edit(edit, finding)
         if made is not None:
             suggestions.append(made)
     changed = edit.result()

@@ -43,7 +43,11 @@ WRITES_OUTSIDE_PATCH = {
 def record_failures(contract: ContractPlugin, test: str, case: Any, response: Any, error: BaseException) -> None:
     """Schemathesis's failures as findings, each named by the check, field, value and status."""
     reproduce = [contract.last_curl()]
-    for finding in findings_of(error, case, response.status_code, test, reproduce):
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    for finding in findings_of(error, case, response.status_code, body, test, reproduce):
         contract.record(finding)
 
 

@@ -113,6 +113,11 @@ def test_the_patch_applies_and_edits_only_what_the_causes_name(tmp_path: Path) -
                 "keys": {"weight": {"present": 3, "types": ["integer", "null"]}},
             },
         ),
+        _finding(
+            "s",
+            kind="additive",
+            evidence={"method": "delete", "path": "/sip-trunks/trunks/{trunk_id}", "status": 409, "schema": "Error"},
+        ),
         _finding("x", kind="breaking", evidence={"rule": rule, "bound": bound}),
     ]
     patch, suggestions = suggest(findings, spec)
@@ -121,7 +126,7 @@ def test_the_patch_applies_and_edits_only_what_the_causes_name(tmp_path: Path) -
     subprocess.run(["git", "apply", "suggestions.patch"], cwd=tmp_path, check=True)
 
     after = yaml.safe_load(spec.read_text(encoding="utf-8"))["components"]["schemas"]
-    assert [s.fingerprint for s in suggestions] == ["g", "p", "k"], "breaking findings get no suggestion"
+    assert [s.fingerprint for s in suggestions] == ["g", "p", "k", "s"], "breaking findings get no suggestion"
     assert after["SipTrunkUpdate"]["properties"]["gateways"]["maxItems"] == 16
     assert after["SipTrunkCreate"]["properties"]["gateways"]["maxItems"] == 16
     assert "pattern" not in after["GatewayAddress"] and "`a_b`" in after["GatewayAddress"]["description"]
@@ -130,4 +135,4 @@ def test_the_patch_applies_and_edits_only_what_the_causes_name(tmp_path: Path) -
     changed = [
         line for line in patch.splitlines() if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))
     ]
-    assert len(changed) == 11, changed  # description, pattern, 2 bounds, 2 new lines, required
+    assert len(changed) == 17, changed  # description, pattern, 2 bounds, 2 new lines, required, a status
