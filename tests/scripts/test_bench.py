@@ -153,3 +153,20 @@ def test_one_scenario_through_both_tools_gives_a_well_formed_report(tmp_path: Pa
     summary = document["detection_summary"]
     assert summary["scenarios"] == 1 and summary["suite"] == {"caught": 1, "missed": 0, "not_run": 0}
     assert document["suite_in_process"]["medians"]["requests"] == suite.requests
+
+
+def test_first_contact_reports_findings_per_cause_and_discovery_requests() -> None:
+    from bench_first_contact import measure_first_contact
+
+    first = measure_first_contact(timeout=300)
+
+    assert first.exit_code == 1 and first.causes == {"breaking": 0, "looser": 4, "additive": 2}
+    assert first.symptoms >= first.total_causes == 6
+    assert first.bounds_measured == 3 and 0 < first.discovery_requests <= 3 * 30
+    results = Results(command="bench", started_at="now", machine={"CPUs": "2"}, quick=True)
+    results.first_contact = first
+    markdown = as_markdown(results)
+    [table] = tables(markdown.split("## First contact", 1)[1])
+    assert_well_formed(table)
+    assert f"{first.discovery_requests} for 3 bounds" in markdown
+    assert json.loads(as_json(results))["first_contact"]["symptoms"] == first.symptoms
