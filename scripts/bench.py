@@ -1,7 +1,9 @@
 """Benchmarks of the kit: drift detection against stock Schemathesis, throughput, client overhead,
-and the cost of `make contract`; written to reports/bench.md and reports/bench.json.
+the cost of `make contract`, and a first contact with benign differences; written to
+reports/bench.md and reports/bench.json.
 
-Usage: python scripts/bench.py [--quick] [--scenarios a,b] [--parts detection,throughput,client,contract]
+Usage: python scripts/bench.py [--quick] [--scenarios a,b]
+                               [--parts detection,throughput,client,contract,first-contact]
        (`make bench` runs it with the defaults; the full run takes about 20-30 minutes)
 
 All traffic stays on loopback (127.0.0.1). Runs that need a server get `python -m mock_api` on
