@@ -274,6 +274,8 @@ def _status_edit(edit: SpecEdit, finding: Finding) -> Suggestion | None:
 
 def suggest(findings: list[Finding], spec_path: Path) -> tuple[str, list[Suggestion]]:
     """The unified diff of `spec_path` and what each of its changes is for ("" when none)."""
+    if not any(finding.kind in ("looser", "additive") for finding in findings):
+        return "", []  # nothing to absorb: the spec is not even read
     text = spec_path.read_text(encoding="utf-8")
     spec = yaml.safe_load(text)
     edit = SpecEdit(text)
