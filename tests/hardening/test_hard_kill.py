@@ -22,6 +22,9 @@ from tests.hardening.live_runs import contract_test_trunks, live_env, start_cont
 TOKEN = "tok-hard-kill-7a2c"
 # Seconds between the run's first change to the trunk and the kill: at once, early, well into it.
 KILL_POINTS = [0.0, 1.5, 4.0]
+# Added to every answer where the test kills the run, so that the last kill point still comes
+# well before the run would end on a fast machine (a quick run's few hundred requests).
+SLOW_MOCK = ("--latency", "0.03")
 # Never sent by the suite, so they must simply stay as they were.
 UNTOUCHED = ("auth_username", "provider", "auth_type", "phone_numbers")
 
@@ -59,7 +62,7 @@ def records(reports: Path) -> list[Path]:
 
 @pytest.mark.parametrize("delay", KILL_POINTS, ids=[f"{d}s-after-first-change" for d in KILL_POINTS])
 def test_cleanup_after_a_kill_restores_the_existing_trunk(delay: float, tmp_path: Path) -> None:
-    with serve_mock(token=TOKEN) as served:
+    with serve_mock(*SLOW_MOCK, token=TOKEN) as served:
         before = served.production_trunk()
         env = live_env(served.base_url, TOKEN, BOLNA_TRUNK_ID=before["id"])
         killed = kill_after_first_change(served, tmp_path, env, delay)
@@ -98,7 +101,7 @@ def next_run_on(tmp_path: Path, env: dict[str, str]) -> ContractRun:
 def test_a_desired_state_in_the_repository_outlives_the_machine(tmp_path: Path) -> None:
     """In CI the report folder dies with the runner: the committed state is what cleanup restores."""
     state = tmp_path / "repo" / "contract-trunk.json"
-    with serve_mock(token=TOKEN) as served:
+    with serve_mock(*SLOW_MOCK, token=TOKEN) as served:
         before = served.production_trunk()
         env = live_env(served.base_url, TOKEN, BOLNA_TRUNK_ID=before["id"], BOLNA_TRUNK_STATE=str(state))
         missing = run_contract(tmp_path / "first", env=env)
