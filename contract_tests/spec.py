@@ -17,9 +17,11 @@ from typing import Any
 import jsonschema_rs
 import yaml
 
+from mock_api.spec_file import spec_path
+
 SCHEMA_REF = "#/components/schemas/"
 # CONTRACT_SPEC points a run at another copy of the spec (a branch's, a reviewer's).
-SPEC_PATH = Path(os.environ.get("CONTRACT_SPEC") or Path(__file__).resolve().parent.parent / "openapi.yaml")
+SPEC_PATH = Path(os.environ.get("CONTRACT_SPEC") or spec_path())
 
 
 @cache
