@@ -20,6 +20,7 @@ from typing import TextIO
 import pytest
 
 from contract_tests.findings import Scrubber
+from contract_tests.mockdiff.run import DEFAULT_STEPS, mock_diff
 from contract_tests.plugin import CALIBRATION_CHECKS, CHECK_MODULES, CHECKS_DIR, ContractPlugin
 from contract_tests.profiles import PROFILES
 from contract_tests.report import RunSummary, console_summary, write_reports
@@ -54,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if args.scenario and settings.live:
             raise ConfigError("--scenario applies to the embedded mock; unset BOLNA_BASE_URL to use it")
+        if args.command == "mock-diff" and settings.trunk_id:
+            raise ConfigError("mock-diff works on trunks it creates; unset BOLNA_TRUNK_ID to run it")
         problem = spec_problem(SPEC_PATH)
         if problem:
             raise ConfigError(f"the spec is broken: {problem}")
@@ -67,6 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "cleanup":
             return _cleanup(target)
+        if args.command == "mock-diff":
+            with _stop_gracefully(target):
+                return mock_diff(target, settings, steps=args.steps, seed=args.seed)
         if args.command == "snapshot":
             return _snapshot(target, args.file or DESIRED_STATE_FILE)
         take_over_given_trunk(target)
@@ -86,11 +92,13 @@ def _parser() -> argparse.ArgumentParser:
         "(token from BOLNA_API_KEY or BOLNA_API_KEY_FILE, never from the command line).",
         epilog="exit codes: 0 no drift, 1 drift found, 2 could not judge the API (see the message)",
     )
-    parser.add_argument("command", nargs="?", choices=["run", "calibrate", "cleanup", "snapshot"], default="run",
+    parser.add_argument("command", nargs="?", choices=["run", "calibrate", "cleanup", "snapshot", "mock-diff"],
+                        default="run",
                         help="run the checks (default); calibrate: only explore (bad values, bounds, "
                         "response shapes) and write the spec patch; cleanup: restore trunks from restore "
                         "records and delete leftover contract-test-* trunks; snapshot: write the desired "
-                        "state of BOLNA_TRUNK_ID to FILE, for BOLNA_TRUNK_STATE")  # fmt: skip
+                        "state of BOLNA_TRUNK_ID to FILE, for BOLNA_TRUNK_STATE; mock-diff: compare the "
+                        "API's answers with the embedded mock's")  # fmt: skip
     parser.add_argument(
         "file", nargs="?", type=Path, help=f"with snapshot: where to write (default {DESIRED_STATE_FILE})"
     )
@@ -100,7 +108,20 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--reports", type=Path, help="report folder (default: reports/contract)")
     parser.add_argument("--scenario", help="run against the embedded mock with this drift scenario (self-test)")
     parser.add_argument("--fail-fast", action="store_true", help="stop at the first finding that fails the run")
+    parser.add_argument("--steps", type=_positive, default=DEFAULT_STEPS,
+                        help=f"mock-diff: how many random steps (default {DEFAULT_STEPS})")  # fmt: skip
+    parser.add_argument("--seed", type=int, help="mock-diff: the seed of the steps (default: a new one, reported)")
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return number
 
 
 def _cleanup(target: Target) -> int:

@@ -1,0 +1,141 @@
+"""mock-diff's differences -> reports/contract/mock-diff.{md,json} and the console summary."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import groupby
+from pathlib import Path
+
+from contract_tests.mockdiff.compare import Difference
+from contract_tests.mockdiff.steps import Step
+
+SHORTEST = "Shortest sequence found (replayed, shows it again):"
+DEPENDENCIES = "The steps it depends on (not replayed: budget or replay cap spent, or it did not show again):"
+VERDICTS = {0: "the mock answers as the API does", 1: "the mock differs from the API", 2: "could not judge"}
+
+
+@dataclass
+class Group:
+    """One difference (operation, field, kind), however often it showed."""
+
+    difference: Difference
+    first_step: int
+    occurrences: int = 1
+    steps: list[Step] = field(default_factory=list)  # the shortest sequence found that shows it
+    confirmed: bool = False  # True: a fresh replay of `steps` showed it again
+    reproduce: list[str] = field(default_factory=list)  # curl commands for the live side
+
+    def as_dict(self) -> dict[str, object]:
+        d = self.difference
+        return {
+            "operation": d.operation,
+            "field": d.field,
+            "kind": d.kind,
+            "live": d.live,
+            "mock": d.mock,
+            "occurrences": self.occurrences,
+            "first_step": self.first_step,
+            "steps": [step.describe() for step in self.steps],
+            "replayed": self.confirmed,
+            "reproduce": self.reproduce,
+        }
+
+
+@dataclass
+class DiffSummary:
+    target: str
+    seed: int
+    steps_planned: int
+    steps_run: int
+    requests: int
+    seconds: float
+    groups: list[Group]
+    complete: bool = True
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        # A difference that was seen stays a difference, even when the run stopped early.
+        if self.groups:
+            return 1
+        return 0 if self.complete else 2
+
+
+def write_reports(summary: DiffSummary, directory: Path, scrub: Callable[[str], str]) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in (("mock-diff.json", as_json(summary)), ("mock-diff.md", as_markdown(summary))):
+        path = directory / name
+        path.write_text(scrub(text), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def as_json(summary: DiffSummary) -> str:
+    document = {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "target": summary.target,
+        "seed": summary.seed,
+        "steps": {"planned": summary.steps_planned, "run": summary.steps_run},
+        "requests": summary.requests,
+        "seconds": round(summary.seconds, 2),
+        "complete": summary.complete,
+        "exit_code": summary.exit_code,
+        "verdict": VERDICTS[summary.exit_code],
+        "differences": [group.as_dict() for group in summary.groups],
+        "notes": summary.notes,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def as_markdown(summary: DiffSummary) -> str:
+    lines = [
+        "# mock-diff: the embedded mock against the API",
+        "",
+        f"- target: {summary.target}",
+        f"- verdict: **{VERDICTS[summary.exit_code]}** ({len(summary.groups)} differences)",
+        f"- steps: {summary.steps_run} of {summary.steps_planned}, seed {summary.seed} "
+        f"(repeat with `bolna-contract mock-diff --seed {summary.seed} --steps {summary.steps_planned}`)",
+        f"- requests to the target: {summary.requests}, {summary.seconds:.1f} s",
+    ]
+    lines += [f"- note: {note}" for note in summary.notes]
+    lines += [
+        "",
+        "Answers are compared after mapping ids, phone numbers and timestamps to labels (a time keeps its",
+        "format, and whether it repeats or precedes an earlier one). Errors are compared by status, a 422",
+        "by the body fields its items name and the keys they carry, never by message text.",
+    ]
+    for operation, groups in groupby(summary.groups, key=lambda g: g.difference.operation):
+        lines += ["", f"## {operation}"]
+        for group in groups:
+            d = group.difference
+            lines += [
+                "",
+                f"### `{d.field}`: {d.kind}",
+                "",
+                f"live: `{d.live}`; mock: `{d.mock}`. Seen {group.occurrences} times, "
+                f"first at step {group.first_step}.",
+                "",
+                SHORTEST if group.confirmed else DEPENDENCIES,
+                "",
+            ]
+            lines += [f"{n}. `{step.describe()}`" for n, step in enumerate(group.steps, 1)]
+            if group.reproduce:
+                lines += ["", "On the live side (ids are those of that run):", "", "```sh", *group.reproduce, "```"]
+    if not summary.groups:
+        lines += ["", "No differences."]
+    return "\n".join(lines) + "\n"
+
+
+def console_summary(summary: DiffSummary, written: list[Path]) -> str:
+    lines = [
+        f"mock-diff: {VERDICTS[summary.exit_code]}: {len(summary.groups)} differences in {summary.steps_run} steps "
+        f"(seed {summary.seed}, {summary.requests} requests, {summary.seconds:.1f} s)"
+    ]
+    lines += [f"  {group.difference.describe()} x{group.occurrences}" for group in summary.groups]
+    lines += [f"  note: {note}" for note in summary.notes]
+    lines += [f"  report: {path}" for path in written]
+    return "\n".join(lines)

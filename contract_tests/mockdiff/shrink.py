@@ -1,0 +1,57 @@
+"""The shortest step sequence that still shows a difference.
+
+First the steps the difference can depend on: those that touched the trunks and numbers its step
+addresses (for a list of trunks, every trunk made so far). Then steps are left out, in halves,
+then quarters..., keeping each cut after which a fresh replay on both sides still shows the same
+difference at the last step. Replays cost live requests, so their number is capped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from contract_tests.mockdiff.steps import UNKNOWN, Step
+
+Reproduces = Callable[[list[Step]], bool]
+
+
+def dependencies(prefix: list[Step], final: Step) -> list[Step]:
+    """The steps of `prefix` that touched what `final` addresses, directly or through each other."""
+    trunks: set[int] = set()
+    if final.operation == "list_trunks":
+        trunks = {step.trunk for step in prefix if step.operation == "create_trunk" and step.trunk is not None}
+    elif final.trunk is not None and final.trunk != UNKNOWN:
+        trunks = {final.trunk}
+    numbers: set[int] = {final.number} if final.number is not None else set()
+    kept: list[Step] = []
+    for step in reversed(prefix):
+        if (step.trunk is not None and step.trunk in trunks) or (step.number is not None and step.number in numbers):
+            kept.append(step)
+            if step.trunk is not None and step.trunk != UNKNOWN:
+                trunks.add(step.trunk)
+            if step.number is not None:
+                numbers.add(step.number)
+    return [*reversed(kept), final]
+
+
+def shortest(candidate: list[Step], reproduces: Reproduces, *, max_replays: int) -> tuple[list[Step], int]:
+    """Leave out steps before the last while the difference stays; (the steps kept, replays spent)."""
+    body, final = candidate[:-1], candidate[-1]
+    replays = 0
+    parts = 2
+    while body and replays < max_replays:
+        size = max(1, -(-len(body) // parts))
+        for start in range(0, len(body), size):
+            if replays >= max_replays:
+                break
+            trial = body[:start] + body[start + size :]
+            replays += 1
+            if reproduces([*trial, final]):
+                body = trial
+                parts = max(parts - 1, 2)
+                break
+        else:
+            if size == 1:
+                break
+            parts = min(len(body), parts * 2)
+    return [*body, final], replays

@@ -1,0 +1,132 @@
+"""`bolna-contract mock-diff` against servers on loopback: the same API, benign differences, PATCH drift.
+
+Each run also leaves the server as it found it: a trunk that is not the run's is untouched, and
+none of the run's trunks are left behind.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mock_api.app import create_app
+from tests.contract.contract_run import ContractRun, run_contract
+from tests.fixtures.altered_api import EXTRA_TRUNK_KEY, BenignDifferences, serve_app
+from tests.fixtures.served_mock import ServedMock, serve_mock
+
+SEED = "20261202"
+
+
+def _mock_diff(served: ServedMock, tmp_path: Path, steps: int) -> tuple[ContractRun, dict[str, Any]]:
+    env = {"BOLNA_BASE_URL": served.base_url, "BOLNA_API_KEY": served.token, "CONTRACT_MAX_REQUESTS": "20000"}
+    run = run_contract(tmp_path, "mock-diff", "--steps", str(steps), "--seed", SEED, env=env)
+    report_file = tmp_path / "mock-diff.json"
+    assert report_file.exists(), run.stdout[-3000:] + run.stderr[-2000:]
+    report: dict[str, Any] = json.loads(report_file.read_text(encoding="utf-8"))
+    return run, report
+
+
+def _left_as_found(served: ServedMock, production: dict[str, Any]) -> None:
+    trunks = served.trunks()
+    assert [trunk["id"] for trunk in trunks] == [production["id"]], "the run left trunks behind"
+    assert trunks[0] == production, "the run changed a trunk that was not its own"
+
+
+def _keys(report: dict[str, Any]) -> list[tuple[str, str, str]]:
+    return [(d["operation"], d["field"], d["kind"]) for d in report["differences"]]
+
+
+def test_the_same_api_shows_no_difference_in_1000_steps(served_mock: ServedMock, tmp_path: Path) -> None:
+    production = served_mock.production_trunk()
+
+    run, report = _mock_diff(served_mock, tmp_path, steps=1000)
+
+    assert run.code == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert report["differences"] == []
+    assert report["steps"] == {"planned": 1000, "run": 1000}
+    assert report["requests"] >= 1000
+    _left_as_found(served_mock, production)
+    assert (tmp_path / "mock-diff.md").read_text(encoding="utf-8").count("No differences.") == 1
+
+
+def test_benign_differences_are_each_named_once_and_grouped(tmp_path: Path) -> None:
+    token = "altered-api-token"
+    app = BenignDifferences(create_app(token=token, scenario="blank-name-accepted"))
+    with serve_app(app) as base_url:
+        served = ServedMock(base_url, token, process=None)  # type: ignore[arg-type]
+        production = served.production_trunk()
+        run, report = _mock_diff(served, tmp_path, steps=600)
+        production = {**production, EXTRA_TRUNK_KEY: "ap-south-1"}
+        _left_as_found(served, production)
+
+    assert run.code == 1, run.stdout[-3000:] + run.stderr[-2000:]
+    keys = _keys(report)
+    assert len(keys) == len(set(keys)), f"a difference was named twice: {Counter(keys).most_common(3)}"
+    extra_key = {op for op, field, kind in keys if field in (EXTRA_TRUNK_KEY, f"[].{EXTRA_TRUNK_KEY}")}
+    assert extra_key == {"create_trunk", "get_trunk", "list_trunks", "update_trunk"}
+    assert all(kind == "extra key" for _, field, kind in keys if field.endswith(EXTRA_TRUNK_KEY))
+    error_item_keys = {field for _, field, kind in keys if field.startswith("detail[].") and kind == "extra key"}
+    assert error_item_keys == {"detail[].input", "detail[].url"}
+    looser = {(op, kind) for op, field, kind in keys if field == "name"}  # a blank name is accepted
+    assert ("update_trunk", "status") in looser or ("create_trunk", "status") in looser
+    # Nothing else: each cause shows as itself, not as a trail of symptoms.
+    others = [key for key in keys if not key[1].endswith(EXTRA_TRUNK_KEY)]
+    others = [key for key in others if not key[1].startswith("detail[].") and key[1] != "name"]
+    assert others == []
+    markdown = (tmp_path / "mock-diff.md").read_text(encoding="utf-8")
+    assert markdown.count("## update_trunk") == 1
+    assert 'curl -X PATCH "$BOLNA_BASE_URL/sip-trunks/trunks/' in markdown
+    assert token not in markdown and token not in run.stdout + run.stderr
+
+
+@pytest.mark.parametrize(
+    ("scenario", "field"),
+    [("patch-merges-gateways", "gateways"), ("patch-resets-unsent-fields", None)],
+)
+def test_patch_drift_is_named_under_update_trunk(scenario: str, field: str | None, tmp_path: Path) -> None:
+    with serve_mock("--scenario", scenario) as served:
+        production = served.production_trunk()
+        run, report = _mock_diff(served, tmp_path, steps=400)
+        _left_as_found(served, production)
+
+    assert run.code == 1, run.stdout[-3000:] + run.stderr[-2000:]
+    patch_differences = [d for d in report["differences"] if d["operation"] == "update_trunk"]
+    assert patch_differences, report["differences"]
+    if field is not None:
+        assert field in {d["field"] for d in patch_differences}
+    else:  # a reset shows as an unsent field coming back with another value
+        assert {d["kind"] for d in patch_differences} & {"value", "type"}
+    shortest = min(patch_differences, key=lambda d: len(d["steps"]))
+    assert shortest["replayed"] is True
+    assert shortest["steps"][0].startswith("POST /sip-trunks/trunks ")
+    assert shortest["steps"][-1].startswith("PATCH /sip-trunks/trunks/trunk#")
+    assert len(shortest["reproduce"]) == len(shortest["steps"])
+
+
+def test_without_a_live_api_a_drift_scenario_stands_in_for_it(tmp_path: Path) -> None:
+    run = run_contract(tmp_path, "mock-diff", "--steps", "300", "--seed", SEED, "--scenario", "patch-merges-gateways")
+
+    assert run.code == 1, run.stdout[-3000:] + run.stderr[-2000:]
+    assert "update_trunk gateways: length" in run.stdout
+
+
+def test_a_spent_budget_is_exit_2_with_one_line(served_mock: ServedMock, tmp_path: Path) -> None:
+    env = {"BOLNA_BASE_URL": served_mock.base_url, "BOLNA_API_KEY": served_mock.token, "CONTRACT_MAX_REQUESTS": "50"}
+    run = run_contract(tmp_path, "mock-diff", "--steps", "200", "--seed", SEED, env=env)
+
+    assert run.code == 2, run.stdout[-3000:] + run.stderr[-2000:]
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert "budget" in run.stderr
+    assert served_mock.trunks() == []
+
+
+def test_an_existing_trunk_setting_is_refused(served_mock: ServedMock, tmp_path: Path) -> None:
+    env = {"BOLNA_BASE_URL": served_mock.base_url, "BOLNA_API_KEY": served_mock.token, "BOLNA_TRUNK_ID": "abc"}
+    run = run_contract(tmp_path, "mock-diff", env=env)
+
+    assert run.code == 2
+    assert run.stderr.strip() == "bolna-contract: mock-diff works on trunks it creates; unset BOLNA_TRUNK_ID to run it"
