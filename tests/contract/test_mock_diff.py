@@ -7,6 +7,7 @@ none of the run's trunks are left behind.
 from __future__ import annotations
 
 import json
+import signal
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from mock_api.app import create_app
 from tests.contract.contract_run import ContractRun, run_contract
 from tests.fixtures.altered_api import EXTRA_TRUNK_KEY, BenignDifferences, serve_app
 from tests.fixtures.served_mock import ServedMock, serve_mock
+from tests.hardening.live_runs import live_env, start_contract, wait_until
 
 SEED = "20261202"
 
@@ -130,3 +132,21 @@ def test_an_existing_trunk_setting_is_refused(served_mock: ServedMock, tmp_path:
 
     assert run.code == 2
     assert run.stderr.strip() == "bolna-contract: mock-diff works on trunks it creates; unset BOLNA_TRUNK_ID to run it"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_run_deletes_its_trunks_and_exits_2(signum: signal.Signals, tmp_path: Path) -> None:
+    with serve_mock("--latency", "0.01") as served:
+        production = served.production_trunk()
+        env = live_env(served.base_url, served.token, CONTRACT_MAX_REQUESTS="20000")
+        running = start_contract(tmp_path, env, "mock-diff", "--steps", "5000", "--seed", SEED)
+        wait_until(lambda: len(served.trunks()) > 3, "the run has made a few trunks")
+        running.signal(signum)
+        run = running.finish()
+        _left_as_found(served, production)
+
+    assert run.code == 2, run.stdout[-3000:] + run.stderr[-2000:]
+    assert run.stderr.strip() == "bolna-contract: mock-diff interrupted"
+    report = json.loads((running.reports / "mock-diff.json").read_text(encoding="utf-8"))
+    assert report["complete"] is False
+    assert "interrupted: this report is partial" in report["notes"]
