@@ -136,4 +136,6 @@ def create_app(
     )
     # `/sip-trunks/trunks/` is an unknown path (404), not a redirect to `/sip-trunks/trunks`.
     app.router.redirect_slashes = False
+    # For tests that look inside: `app.state.mock.store` holds the trunks and numbers.
+    app.state.mock = api
     return app

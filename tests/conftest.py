@@ -8,6 +8,7 @@ pytest_plugins = [
     "tests.fixtures.fault_proxy",
     "tests.fixtures.bad_servers",
     "tests.fixtures.broken_specs",
+    "pytester",
 ]
 
 
