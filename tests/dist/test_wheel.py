@@ -35,7 +35,8 @@ def _run(*command: str | Path, cwd: Path | None = None, timeout: float = 300) ->
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One wheel per test module, built by scripts/dist.py as `make dist` does."""
     output = tmp_path_factory.mktemp("dist")
-    result = _run(sys.executable, ROOT / "scripts" / "dist.py", "--wheel-only", "--output", output, cwd=ROOT)
+    dist = ROOT / "scripts" / "dist.py"
+    result = _run(sys.executable, dist, "--wheel-only", "--client-only", "--output", output, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     (built,) = output.glob("*.whl")
     return built
