@@ -13,7 +13,7 @@ MOCK_PORT ?= 8000
 export PATH := $(BIN):$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv node generate check-generated lint-spec lint actionlint spec-diff dist test selftest bench mock contract calibrate contract-cleanup contract-snapshot lock clean
+.PHONY: help venv node generate check-generated lint-spec lint actionlint spec-diff dist test selftest bench mock contract calibrate contract-cleanup contract-snapshot mock-diff lock clean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -53,7 +53,7 @@ actionlint: $(VENV_STAMP) ## Lint the GitHub workflows with actionlint
 spec-diff: $(VENV_STAMP) ## Breaking changes of openapi.yaml against git ref BASE (default origin/main)
 	@scripts/spec-diff $(or $(BASE),origin/main)
 
-dist: $(VENV_STAMP) ## Build a wheel and sdist of the generated client into dist/
+dist: $(VENV_STAMP) ## Build the client (wheel, sdist) and the kit (wheel: mock, pytest plugin, suite, spec) into dist/
 	@$(BIN)/python scripts/dist.py
 
 test: lint lint-spec actionlint check-generated ## Everything CI runs: lints, freshness, pytest, selftest
@@ -80,6 +80,9 @@ contract-cleanup: $(VENV_STAMP) ## Restore trunks an interrupted run left change
 
 contract-snapshot: $(VENV_STAMP) ## Write the desired state of BOLNA_TRUNK_ID to contract-trunk.json (commit it)
 	@$(BIN)/bolna-contract snapshot contract-trunk.json
+
+mock-diff: $(VENV_STAMP) ## Same random steps to the API and a fresh mock; differences -> reports/contract/mock-diff.md
+	@$(BIN)/bolna-contract mock-diff $(if $(STEPS),--steps $(STEPS)) $(if $(SEED),--seed $(SEED))
 
 lock: $(VENV_STAMP) ## Rewrite constraints.txt from the current .venv
 	@{ echo "# Transitive pins for .venv; regenerate with \`make lock\` after changing pyproject.toml."; \

@@ -107,3 +107,15 @@ def test_every_job_has_a_timeout() -> None:
     for workflow in (CI, NIGHTLY):
         for name, job in _load(workflow)["jobs"].items():
             assert job.get("timeout-minutes", 0) > 0, f"{workflow.name}: job {name} has no timeout-minutes"
+
+
+def test_nightly_runs_mock_diff_after_the_contract_check_with_a_small_budget() -> None:
+    steps = _steps(_load(NIGHTLY))
+    runs = [step.get("run", "") for step in steps]
+
+    (mock_diff,) = [step for step in steps if "make mock-diff" in step.get("run", "")]
+    assert steps.index(mock_diff) > runs.index("make contract")
+    assert steps.index(mock_diff) < runs.index("make contract-cleanup")
+    assert 0 < int(mock_diff["env"]["CONTRACT_MAX_REQUESTS"]) <= 1000
+    assert mock_diff["env"]["BOLNA_TRUNK_ID"] == ""
+    assert "reports/contract/mock-diff.md" in mock_diff["run"]
