@@ -21,6 +21,7 @@ from typing import Any
 from contract_tests.mockdiff.steps import Step
 
 ID_KEYS = frozenset({"id", "byot_trunk_id"})
+TIME = "<time "  # how a normalised timestamp starts: `<time LABEL[ before LABEL] SHAPE>`
 ANY_FIELD = "(any)"
 
 
@@ -28,7 +29,7 @@ ANY_FIELD = "(any)"
 class Difference:
     operation: str
     field: str  # a path such as `gateways[].port`, or the body field a status or 422 is about
-    kind: str  # status, value, type, length, extra key, missing key, 422 fields
+    kind: str  # status, value, type, length, extra key, missing key, 422 fields, time format, time order
     live: str
     mock: str
 
@@ -121,18 +122,33 @@ class Labels:
 def compare(step: Step, live: Answer, mock: Answer) -> list[Difference]:
     """The differences between two answers to `step`, already normalised; empty when alike."""
     op = step.operation
+    found: list[Difference] = []
     if live.status != mock.status:
         field = step.subject if not step.expect_valid else ANY_FIELD
-        return [Difference(op, field or ANY_FIELD, "status", str(live.status), str(mock.status))]
+        found.append(Difference(op, field or ANY_FIELD, "status", str(live.status), str(mock.status)))
+        if not both_succeeded(live, mock):
+            return found  # different outcomes: their bodies are not comparable
     if (live.body is None) != (mock.body is None):
-        return [Difference(op, "(body)", "not JSON", live.content_type, mock.content_type)]
+        return [*found, Difference(op, "(body)", "not JSON", live.content_type, mock.content_type)]
     if live.status == 422:
         return _validation_differences(op, live.body, mock.body)
     if live.status >= 400:
         return _error_differences(op, live.body, mock.body)
-    found: list[Difference] = []
     _diff(op, "", live.body, mock.body, found)
     return found
+
+
+def both_succeeded(live: Answer, mock: Answer) -> bool:
+    """Both 2xx (a create answered 200 by one side and 201 by the other): the same outcome."""
+    return 200 <= live.status < 300 and 200 <= mock.status < 300
+
+
+def changes_state(difference: Difference) -> bool:
+    """Whether a difference in a success answer means the sides now store different things.
+
+    An added key, a timestamp's format or order, or another 2xx say nothing about the stored trunk.
+    """
+    return difference.kind not in ("extra key", "time format", "time order", "status")
 
 
 def named_fields(body: Any) -> set[str]:
@@ -218,6 +234,14 @@ def _diff(op: str, path: str, live: Any, mock: Any, found: list[Difference]) -> 
         for live_item, mock_item in zip(live, mock, strict=True):
             _diff(op, f"{path}[]", live_item, mock_item, found)
     elif live != mock:
+        if isinstance(live, str) and isinstance(mock, str) and live.startswith(TIME) and mock.startswith(TIME):
+            live_order, _, live_shape = live.rpartition(" ")
+            mock_order, _, mock_shape = mock.rpartition(" ")
+            if live_shape != mock_shape:
+                found.append(Difference(op, where, "time format", live_shape.rstrip(">"), mock_shape.rstrip(">")))
+            if live_order != mock_order:
+                found.append(Difference(op, where, "time order", live_order[1:], mock_order[1:]))
+            return
         found.append(Difference(op, where, "value", _short(live), _short(mock)))
 
 

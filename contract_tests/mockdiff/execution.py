@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from contract_tests.mockdiff.compare import Answer, Difference, Labels, compare
+from contract_tests.mockdiff.compare import Answer, Difference, Labels, both_succeeded, changes_state, compare
 from contract_tests.mockdiff.steps import ROUTES, UNKNOWN, Step
 from contract_tests.mockdiff.values import NAME, PASSWORD
 from contract_tests.safety import CLEAN_UP, TRUNKS_PATH, Exchange
@@ -46,13 +46,13 @@ class StepResult:
 
 
 def _states_part(live: Answer, mock: Answer, differences: list[Difference]) -> bool:
-    """Whether the two sides may now hold different trunks: another status, or another success
-    answer in more than an added key (an extra key, or another error text, changes no state)."""
-    if live.status != mock.status:
+    """Whether the two sides may now hold different trunks: another outcome, or success answers
+    that differ in what they store (an error's text or keys change nothing)."""
+    if live.status != mock.status and not both_succeeded(live, mock):
         return True
     if live.status >= 400:
         return False
-    return any(difference.kind != "extra key" for difference in differences)
+    return any(changes_state(difference) for difference in differences)
 
 
 @contextmanager
