@@ -50,7 +50,16 @@ def mock_diff(target: Target, settings: Settings, *, steps: int, seed: int | Non
         print(f"bolna-contract mock-diff: {steps} steps (seed {seed}) to {target.description} and a fresh mock")
     try:
         _first_run(target, sequence, state, quiet=settings.quiet)
-        _shorten(target, sequence, state)
+        try:
+            _shorten(target, sequence, state)
+        except BudgetExhausted:
+            # The comparison is complete; only the search for shorter sequences ran out.
+            state.notes.append("the budget ran out while replaying: some sequences are not the shortest")
+            for group in state.groups.values():
+                if not group.steps:
+                    group.steps = dependencies(sequence[: group.first_step], sequence[group.first_step])
+                    group.confirmed = False
+                    group.reproduce = _curl_of(target, group, state)
     except (RunInterrupted, KeyboardInterrupt):
         state.interrupted = True
         state.stopped = "interrupted"
@@ -75,7 +84,7 @@ def mock_diff(target: Target, settings: Settings, *, steps: int, seed: int | Non
         seconds=time.monotonic() - started,
         groups=sorted(state.groups.values(), key=lambda g: (g.difference.operation, g.first_step)),
         complete=state.stopped is None,
-        notes=[*state.notes, *(["interrupted: this report is partial"] if state.interrupted else [])],
+        notes=[*state.notes, *_stop_notes(state)],
     )
     written = write_reports(summary, settings.reports_dir, scrub)
     print(scrub(console_summary(summary, written)), flush=True)
@@ -162,3 +171,9 @@ def _curl_of(target: Target, group: Group, state: _State) -> list[str]:
     # Not replayed: the first run's own exchanges for these steps.
     by_index = {result.step.index: result for result in state.results}
     return [as_curl(by_index[step.index].live_exchange, scrub) for step in group.steps if step.index in by_index]
+
+
+def _stop_notes(state: _State) -> list[str]:
+    if state.interrupted:
+        return ["interrupted: this report is partial"]
+    return [f"stopped early ({state.stopped}): this report is partial"] if state.stopped else []
