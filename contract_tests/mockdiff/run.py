@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from contract_tests.findings import Scrubber, as_curl
+from contract_tests.mockdiff.compare import Difference
 from contract_tests.mockdiff.execution import Execution, StepResult, fresh_mock
 from contract_tests.mockdiff.report import DiffSummary, Group, console_summary, write_reports
 from contract_tests.mockdiff.shrink import dependencies, shortest
@@ -121,8 +122,8 @@ def _shorten(target: Target, sequence: list[Step], state: _State) -> None:
         final = sequence[group.first_step]
         candidate = dependencies(sequence[: group.first_step], final)
 
-        def reproduces(steps: list[Step], key: tuple[str, str, str] = group.difference.key) -> bool:
-            return _shows(target, steps, key, state)
+        def reproduces(steps: list[Step], seen: Difference = group.difference) -> bool:
+            return _shows(target, steps, seen, state)
 
         affordable = _affordable(target, candidate)
         if replays_left > 0 and affordable and reproduces(candidate):
@@ -149,7 +150,9 @@ def _affordable(target: Target, steps: list[Step]) -> bool:
     return meter.max_requests - meter.sent >= needed
 
 
-def _shows(target: Target, steps: list[Step], key: tuple[str, str, str], state: _State) -> bool:
+def _shows(target: Target, steps: list[Step], seen: Difference, state: _State) -> bool:
+    """Whether a fresh replay of `steps` shows `seen` at its last step: the same operation, field
+    and kind, and for a status the same pair of statuses (a 404 for a 200 would be another story)."""
     with fresh_mock() as mock_http:
         execution = Execution(target, mock_http)
         try:
@@ -157,8 +160,8 @@ def _shows(target: Target, steps: list[Step], key: tuple[str, str, str], state: 
         finally:
             execution.close()
     replayed = results[-1]
-    if any(difference.key == key for difference in replayed.differences):
-        state.replays[key] = results
+    if any(_same(difference, seen) for difference in replayed.differences):
+        state.replays[seen.key] = results
         return True
     return False
 
@@ -177,3 +180,9 @@ def _stop_notes(state: _State) -> list[str]:
     if state.interrupted:
         return ["interrupted: this report is partial"]
     return [f"stopped early ({state.stopped}): this report is partial"] if state.stopped else []
+
+
+def _same(difference: Difference, seen: Difference) -> bool:
+    if difference.key != seen.key:
+        return False
+    return difference.kind != "status" or (difference.live, difference.mock) == (seen.live, seen.mock)
