@@ -23,15 +23,22 @@ def dependencies(prefix: list[Step], final: Step) -> list[Step]:
     elif final.trunk is not None and final.trunk != UNKNOWN:
         trunks = {final.trunk}
     numbers: set[int] = {final.number} if final.number is not None else set()
-    kept: list[Step] = []
-    for step in reversed(prefix):
-        if (step.trunk is not None and step.trunk in trunks) or (step.number is not None and step.number in numbers):
-            kept.append(step)
-            if step.trunk is not None and step.trunk != UNKNOWN:
-                trunks.add(step.trunk)
-            if step.number is not None:
-                numbers.add(step.number)
-    return [*reversed(kept), final]
+    kept: set[int] = set()
+    grew = True
+    while grew:  # a step kept for a number brings in its trunk, whose later steps count too
+        grew = False
+        for position, step in enumerate(prefix):
+            touches = (step.trunk is not None and step.trunk in trunks) or (
+                step.number is not None and step.number in numbers
+            )
+            if touches and position not in kept:
+                kept.add(position)
+                grew = True
+                if step.trunk is not None and step.trunk != UNKNOWN:
+                    trunks.add(step.trunk)
+                if step.number is not None:
+                    numbers.add(step.number)
+    return [*(prefix[position] for position in sorted(kept)), final]
 
 
 def shortest(candidate: list[Step], reproduces: Reproduces, *, max_replays: int) -> tuple[list[Step], int]:
