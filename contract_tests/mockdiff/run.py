@@ -18,7 +18,7 @@ from contract_tests.findings import Scrubber, as_curl
 from contract_tests.mockdiff.compare import Difference
 from contract_tests.mockdiff.execution import Execution, StepResult, fresh_mock
 from contract_tests.mockdiff.report import DiffSummary, Group, console_summary, write_reports
-from contract_tests.mockdiff.shrink import dependencies, shortest
+from contract_tests.mockdiff.shrink import dependencies, shortest, simpler_last_body
 from contract_tests.mockdiff.steps import Step, generate
 from contract_tests.safety import RunInterrupted, UnsafeRequestRefused
 from contract_tests.settings import Settings
@@ -26,7 +26,7 @@ from contract_tests.target import Target, clean_up
 from contract_tests.transports import BudgetExhausted
 
 DEFAULT_STEPS = 200
-REPLAYS_PER_DIFFERENCE = 12
+REPLAYS_PER_DIFFERENCE = 16
 REPLAYS_IN_ALL = 100
 
 
@@ -129,8 +129,10 @@ def _shorten(target: Target, sequence: list[Step], state: _State) -> None:
         if replays_left > 0 and affordable and reproduces(candidate):
             replays_left -= 1
             budget = min(REPLAYS_PER_DIFFERENCE, replays_left)
-            group.steps, spent = shortest(candidate, _within_budget(target, reproduces), max_replays=budget)
-            replays_left -= spent
+            checked = _within_budget(target, reproduces)
+            group.steps, spent = shortest(candidate, checked, max_replays=budget)
+            group.steps, spent_on_body = simpler_last_body(group.steps, checked, max_replays=budget - spent)
+            replays_left -= spent + spent_on_body
             group.confirmed = True
         else:
             if replays_left > 0 and affordable:

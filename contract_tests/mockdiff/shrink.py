@@ -3,12 +3,14 @@
 First the steps the difference can depend on: those that touched the trunks and numbers its step
 addresses (for a list of trunks, every trunk made so far). Then steps are left out, in halves,
 then quarters..., keeping each cut after which a fresh replay on both sides still shows the same
-difference at the last step. Replays cost live requests, so their number is capped.
+difference at the last step; then the last step's body loses the fields it does not need.
+Replays cost live requests, so their number is capped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from contract_tests.mockdiff.steps import UNKNOWN, Step
 
@@ -62,3 +64,35 @@ def shortest(candidate: list[Step], reproduces: Reproduces, *, max_replays: int)
                 break
             parts = min(len(body), parts * 2)
     return [*body, final], replays
+
+
+def simpler_last_body(candidate: list[Step], reproduces: Reproduces, *, max_replays: int) -> tuple[list[Step], int]:
+    """Leave out fields of the last step's body while the difference stays; (the steps, replays spent).
+
+    The field an invalid body is about stays; all the others go at once if they can, else one by one.
+    """
+    *before, final = candidate
+    if not isinstance(final.body, dict):
+        return candidate, 0
+    keep = {final.subject} if not final.expect_valid else set()
+    droppable = [key for key in final.body if key not in keep]
+    replays = 0
+
+    def without(keys: set[str]) -> Step:
+        body = {key: value for key, value in final.body.items() if key not in keys}
+        return replace(final, body=body, subject=final.subject if keep else ",".join(sorted(body)))
+
+    if droppable and replays < max_replays:
+        replays += 1
+        if reproduces([*before, trial := without(set(droppable))]):
+            return [*before, trial], replays
+    dropped: set[str] = set()
+    for key in droppable:
+        if replays >= max_replays:
+            break
+        replays += 1
+        if reproduces([*before, without(dropped | {key})]):
+            dropped.add(key)
+    if not dropped:
+        return candidate, replays
+    return [*before, without(dropped)], replays

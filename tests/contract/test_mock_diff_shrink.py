@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contract_tests.mockdiff.shrink import dependencies, shortest
+from contract_tests.mockdiff.shrink import dependencies, shortest, simpler_last_body
 from contract_tests.mockdiff.steps import UNKNOWN, Step, generate
 
 
@@ -61,3 +61,25 @@ def test_shortest_stops_at_its_replay_cap() -> None:
 def test_the_same_seed_gives_the_same_steps() -> None:
     assert generate(11, 300) == generate(11, 300)
     assert generate(11, 300) != generate(12, 300)
+
+
+def test_the_last_body_keeps_only_the_fields_the_difference_needs() -> None:
+    create = Step(0, "create_trunk", trunk=0, body={"name": "x"})
+    patch = Step(1, "update_trunk", trunk=0, body={"gateways": [], "allow": "ulaw", "is_active": True})
+
+    def reproduces(steps: list[Step]) -> bool:
+        return "gateways" in steps[-1].body
+
+    (kept_create, kept_patch), replays = simpler_last_body([create, patch], reproduces, max_replays=10)
+
+    assert kept_create == create
+    assert kept_patch.body == {"gateways": []}
+    assert replays == 4  # all at once (no), then each of the three alone
+
+
+def test_an_invalid_body_keeps_its_bad_field() -> None:
+    patch = Step(1, "update_trunk", trunk=0, body={"name": "", "allow": "ulaw"}, subject="name", expect_valid=False)
+
+    (kept,), _ = simpler_last_body([patch], lambda steps: True, max_replays=10)
+
+    assert kept.body == {"name": ""}
