@@ -7,15 +7,16 @@ Installed with the kit, pytest loads this module through the `pytest11` entry po
         my_service.deactivate(bolna_client, trunk["id"])
         assert bolna_mock.trunks()[0]["is_active"] is False
 
-    @pytest.mark.bolna_mock(rate_limit_every=2, latency=0.05)
-    def test_waits_out_rate_limits(bolna_client, bolna_mock): ...
+    @pytest.mark.bolna_mock(rate_limit_every=2, retry_after=0, max_retries=0)
+    def test_my_code_handles_a_429(bolna_client, bolna_mock): ...
 
     @pytest.mark.bolna_mock(scenario="patch-merges-gateways")
     def test_notices_a_drifted_api(bolna_client, bolna_mock): ...
 
 `bolna_mock` is a fresh mock per test with an empty store; `bolna_client` is the generated
 `AuthenticatedClient` bound to it (through Starlette's TestClient, a sync `httpx.Client`, so
-`sync` and `sync_detailed` calls work; the in-process transport has no async side).
+`sync` and `sync_detailed` calls work; the in-process transport has no async side). The client
+retries 429s itself (waiting `Retry-After`) unless the marker says `max_retries=0`.
 """
 
 from __future__ import annotations
@@ -37,11 +38,12 @@ if TYPE_CHECKING:
 
 MARKER = "bolna_mock"
 MARKER_HELP = (
-    "bolna_mock(scenario=None, rate_limit_every=None, latency=0.0, retry_after=1, token=None): "
+    "bolna_mock(scenario=None, rate_limit_every=None, latency=0.0, retry_after=1, token=None, max_retries=None): "
     "how the bolna_mock fixture behaves in this test: a drift scenario (python -m mock_api "
-    "--list-scenarios), a 429 with Retry-After every N requests, seconds added to each request"
+    "--list-scenarios), a 429 with Retry-After every N requests, seconds added to each request; "
+    "max_retries for bolna_client (default: the client's own)"
 )
-OPTIONS = frozenset({"scenario", "rate_limit_every", "latency", "retry_after", "token"})
+OPTIONS = frozenset({"scenario", "rate_limit_every", "latency", "retry_after", "token", "max_retries"})
 BASE_URL = "http://testserver"
 TRUNKS_PATH = "/sip-trunks/trunks"
 
@@ -144,7 +146,9 @@ def bolna_client(bolna_mock: BolnaMock) -> AuthenticatedClient:
         raise pytest.UsageError(
             "bolna_client needs the generated client: pip install bolna-sip-trunks-client (make dist builds it)"
         ) from None
-    client = AuthenticatedClient(base_url=bolna_mock.base_url, token=bolna_mock.token)
+    retries = bolna_mock.options.get("max_retries")
+    settings: dict[str, Any] = {} if retries is None else {"max_retries": retries}
+    client = AuthenticatedClient(base_url=bolna_mock.base_url, token=bolna_mock.token, **settings)
     # set_httpx_client replaces the client's own headers: the TestClient carries the token.
     client.set_httpx_client(bolna_mock.http)
     return client

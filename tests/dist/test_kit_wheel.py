@@ -70,7 +70,7 @@ def test_a_teams_tests_pass_on_the_installed_fixtures(kit_python: Path, project:
     result = _run(kit_python, "-I", "-m", "pytest", "-q", "--strict-markers", "-p", "no:cacheprovider", cwd=project)
 
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert "6 passed" in result.stdout
+    assert "7 passed" in result.stdout
 
 
 def test_the_teams_code_type_checks_against_the_installed_kit(kit_python: Path, project: Path) -> None:

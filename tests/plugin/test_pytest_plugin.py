@@ -44,14 +44,21 @@ def test_validation_errors_come_back_as_models(bolna_client: AuthenticatedClient
     assert isinstance(missing, Error)
 
 
-@pytest.mark.bolna_mock(rate_limit_every=2, retry_after=3)
+@pytest.mark.bolna_mock(rate_limit_every=2, retry_after=3, max_retries=0)
 def test_the_marker_turns_on_429s(bolna_client: AuthenticatedClient, bolna_mock: BolnaMock) -> None:
     first = list_sip_trunks.sync_detailed(client=bolna_client)
     second = list_sip_trunks.sync_detailed(client=bolna_client)
 
     assert [first.status_code, second.status_code] == [200, 429]
     assert second.headers["Retry-After"] == "3"
-    assert bolna_mock.options == {"rate_limit_every": 2, "retry_after": 3}
+    assert bolna_mock.options == {"rate_limit_every": 2, "retry_after": 3, "max_retries": 0}
+
+
+@pytest.mark.bolna_mock(rate_limit_every=2, retry_after=0)
+def test_the_client_rides_out_429s_by_default(bolna_client: AuthenticatedClient, bolna_mock: BolnaMock) -> None:
+    answers = [list_sip_trunks.sync_detailed(client=bolna_client).status_code for _ in range(3)]
+
+    assert answers == [200, 200, 200]
 
 
 @pytest.mark.bolna_mock(latency=0.2)

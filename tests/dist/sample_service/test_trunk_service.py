@@ -18,7 +18,7 @@ def test_pause_deactivates_the_trunk(bolna_client: AuthenticatedClient, bolna_mo
     assert [t["is_active"] for t in bolna_mock.trunks()] == [False]
 
 
-@pytest.mark.bolna_mock(rate_limit_every=2, retry_after=0)
+@pytest.mark.bolna_mock(rate_limit_every=2, retry_after=0, max_retries=0)
 def test_pause_waits_out_a_rate_limit(bolna_client: AuthenticatedClient, bolna_mock: BolnaMock) -> None:
     trunk = bolna_mock.create_trunk()  # request 1; the service's first PATCH is request 2: 429
     waits: list[float] = []
@@ -26,6 +26,15 @@ def test_pause_waits_out_a_rate_limit(bolna_client: AuthenticatedClient, bolna_m
     assert pause_trunk(bolna_client, trunk["id"], sleep=waits.append) == "done"
     assert waits == [0.0]
     assert bolna_mock.trunks()[0]["is_active"] is False
+
+
+@pytest.mark.bolna_mock(rate_limit_every=2, retry_after=0)
+def test_the_client_itself_retries_by_default(bolna_client: AuthenticatedClient, bolna_mock: BolnaMock) -> None:
+    trunk = bolna_mock.create_trunk()
+    waits: list[float] = []
+
+    assert pause_trunk(bolna_client, trunk["id"], sleep=waits.append) == "done"
+    assert waits == []  # the 429 never reached the service
 
 
 def test_rename_reports_a_blank_name(bolna_client: AuthenticatedClient, bolna_mock: BolnaMock) -> None:
