@@ -32,6 +32,7 @@ REPLAYS_IN_ALL = 100
 
 @dataclass
 class _State:
+    scrub: Scrubber  # the token and every password the run sent, out of everything shown
     groups: dict[tuple[str, str, str], Group] = field(default_factory=dict)
     results: list[StepResult] = field(default_factory=list)
     stopped: str | None = None
@@ -44,8 +45,8 @@ class _State:
 def mock_diff(target: Target, settings: Settings, *, steps: int, seed: int | None) -> int:
     seed = secrets.randbelow(2**32) if seed is None else seed
     sequence = generate(seed, steps)
-    scrub = Scrubber(lambda: target.token, lambda: target.ledger.secrets)
-    state = _State()
+    state = _State(scrub=Scrubber(lambda: target.token, lambda: target.ledger.secrets))
+    scrub = state.scrub
     started = time.monotonic()
     if not settings.quiet:
         print(f"bolna-contract mock-diff: {steps} steps (seed {seed}) to {target.description} and a fresh mock")
@@ -60,7 +61,7 @@ def mock_diff(target: Target, settings: Settings, *, steps: int, seed: int | Non
                 if not group.steps:
                     group.steps = dependencies(sequence[: group.first_step], sequence[group.first_step])
                     group.confirmed = False
-                    group.reproduce = _curl_of(target, group, state)
+                    group.reproduce = _curl_of(group, state)
     except (RunInterrupted, KeyboardInterrupt):
         state.interrupted = True
         state.stopped = "interrupted"
@@ -138,7 +139,7 @@ def _shorten(target: Target, sequence: list[Step], state: _State) -> None:
             if replays_left > 0 and affordable:
                 replays_left -= 1
             group.steps = candidate
-        group.reproduce = _curl_of(target, group, state)
+        group.reproduce = _curl_of(group, state)
 
 
 def _within_budget(target: Target, reproduces: Callable[[list[Step]], bool]) -> Callable[[list[Step]], bool]:
@@ -168,8 +169,8 @@ def _shows(target: Target, steps: list[Step], seen: Difference, state: _State) -
     return False
 
 
-def _curl_of(target: Target, group: Group, state: _State) -> list[str]:
-    scrub = Scrubber(lambda: target.token, lambda: target.ledger.secrets)
+def _curl_of(group: Group, state: _State) -> list[str]:
+    scrub = state.scrub
     replay = state.replays.get(group.difference.key) if group.confirmed else None
     if replay is not None and [r.step for r in replay] == group.steps:
         return [as_curl(result.live_exchange, scrub) for result in replay]
