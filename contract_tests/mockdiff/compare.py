@@ -29,7 +29,8 @@ ANY_FIELD = "(any)"
 class Difference:
     operation: str
     field: str  # a path such as `gateways[].port`, or the body field a status or 422 is about
-    kind: str  # status, value, type, length, extra key, missing key, 422 fields, time format, time order
+    kind: str  # status, value, type, length, extra key, missing key, 422 fields, time format, time order,
+    # content type
     live: str
     mock: str
 
@@ -130,6 +131,8 @@ def compare(step: Step, live: Answer, mock: Answer) -> list[Difference]:
             return found  # different outcomes: their bodies are not comparable
     if (live.body is None) != (mock.body is None):
         return [*found, Difference(op, "(body)", "not JSON", live.content_type, mock.content_type)]
+    if live.content_type != mock.content_type:
+        found.append(Difference(op, "(content-type)", "content type", live.content_type, mock.content_type))
     if live.status == 422:
         return _validation_differences(op, live.body, mock.body)
     if live.status >= 400:
@@ -146,9 +149,10 @@ def both_succeeded(live: Answer, mock: Answer) -> bool:
 def changes_state(difference: Difference) -> bool:
     """Whether a difference in a success answer means the sides now store different things.
 
-    An added key, a timestamp's format or order, or another 2xx say nothing about the stored trunk.
+    An added key, a timestamp's format or order, another 2xx or content type say nothing about the
+    stored trunk.
     """
-    return difference.kind not in ("extra key", "time format", "time order", "status")
+    return difference.kind not in ("extra key", "time format", "time order", "status", "content type")
 
 
 def named_fields(body: Any) -> set[str]:

@@ -147,8 +147,8 @@ class Execution:
             return {key: self._filled(item) for key, item in value.items()}
         if isinstance(value, list):
             return [self._filled(item) for item in value]
-        if value == NAME:
-            return self.target.ledger.next_name()
+        if isinstance(value, str) and value.startswith(NAME):
+            return self.target.ledger.next_name() + value.removeprefix(NAME)
         if value == PASSWORD:
             return self.target.ledger.new_password()
         return value

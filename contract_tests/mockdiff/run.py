@@ -6,6 +6,7 @@ spent, interrupted, the server unreachable or refusing); every 2 comes with one 
 
 from __future__ import annotations
 
+import logging
 import secrets
 import sys
 import time
@@ -50,6 +51,10 @@ def mock_diff(target: Target, settings: Settings, *, steps: int, seed: int | Non
     started = time.monotonic()
     if not settings.quiet:
         print(f"bolna-contract mock-diff: {steps} steps (seed {seed}) to {target.description} and a fresh mock")
+    # A mock that fails answers 500, which shows as a difference; its traceback on stderr would
+    # only bury the one line an exit 2 promises.
+    quiet_mock = logging.NullHandler()
+    logging.getLogger("mock_api").addHandler(quiet_mock)
     try:
         _first_run(target, sequence, state, quiet=settings.quiet)
         try:
@@ -73,6 +78,7 @@ def mock_diff(target: Target, settings: Settings, *, steps: int, seed: int | Non
         text = str(error).splitlines()[0] if str(error) else type(error).__name__
         state.stopped = f"{target.description} stopped answering: {text}"
     finally:
+        logging.getLogger("mock_api").removeHandler(quiet_mock)
         try:
             state.notes += clean_up(target)
         except KeyboardInterrupt:

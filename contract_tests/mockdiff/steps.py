@@ -89,6 +89,8 @@ def _shown_body(body: Any) -> str:
             return {key: placeholder(item) for key, item in value.items()}
         if isinstance(value, list):
             return [placeholder(item) for item in value]
+        if isinstance(value, str) and value.startswith(NAME):
+            return PLACEHOLDERS[NAME] + value.removeprefix(NAME)
         return PLACEHOLDERS.get(value, value) if isinstance(value, str) else value
 
     text = json.dumps(placeholder(body), ensure_ascii=False)

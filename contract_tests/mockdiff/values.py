@@ -20,8 +20,11 @@ from contract_tests.spec import load_spec, schema_validator
 
 # Placeholders a step carries in its body; each run of the steps fills in its own values, so a
 # replay never reuses a name, a password or a phone number an earlier run left on the account.
+# A name placeholder may carry a suffix: the run's unique name comes first, so the guard and
+# `make contract-cleanup` still know the trunk as the run's.
 NAME = "\x00name"
 PASSWORD = "\x00password"
+NAME_SUFFIXES = ("", "", "", " main line", "-é名线路", " ü")
 
 DOCUMENTATION_NETS = ("192.0.2", "198.51.100", "203.0.113")  # RFC 5737: routed nowhere
 _LABEL = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -43,7 +46,7 @@ def _ip_or_cidr(rng: random.Random) -> str:
 # Strings whose pattern a random draw would rarely meet, keyed by the spec's pattern; a pattern
 # the spec gains without an entry here is drawn as plain text and caught by the schema check.
 PATTERN_MAKERS: dict[str, Callable[[random.Random], str]] = {
-    "[^ \\t\\r\\n]": lambda rng: NAME,
+    "[^ \\t\\r\\n]": lambda rng: NAME + rng.choice(NAME_SUFFIXES),
     "^[a-z0-9_]+(,[a-z0-9_]+)*$": lambda rng: ",".join(rng.sample(_CODECS, rng.randint(1, 3))),
     "^[A-Za-z0-9.-]+$": _harmless_gateway,
 }
@@ -123,7 +126,9 @@ class BodyMaker:
 
     # -- trunks ----------------------------------------------------------------------------------
     def update_body(self) -> dict[str, Any]:
-        """A random subset of the PATCH fields, each with a value the spec accepts."""
+        """A random subset of the PATCH fields, each with a value the spec accepts; now and then none."""
+        if self.rng.random() < 0.04:
+            return {}  # PATCH {}: a valid no-op
         validator = schema_validator("SipTrunkUpdate")
         for _ in range(20):
             chosen = [name for name in self.update_fields if self.rng.random() < 0.25]
@@ -209,8 +214,8 @@ def _filled(body: Any) -> Any:
         return {key: _filled(value) for key, value in body.items()}
     if isinstance(body, list):
         return [_filled(item) for item in body]
-    if body == NAME:
-        return "contract-test-x"
+    if isinstance(body, str) and body.startswith(NAME):
+        return "contract-test-x" + body.removeprefix(NAME)
     if body == PASSWORD:
         return "ctpw-x"
     return body
