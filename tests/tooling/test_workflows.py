@@ -76,17 +76,35 @@ def test_ci_diffs_the_spec_against_the_base_branch_on_pull_requests() -> None:
     assert any(s.get("env", {}).get("BASE_REF") == "${{ github.base_ref }}" for s in diff_jobs[0]["steps"])
 
 
-def test_nightly_runs_on_a_schedule_and_by_hand_one_at_a_time() -> None:
+def test_nightly_runs_on_a_schedule_and_by_hand_one_at_a_time_per_account() -> None:
     nightly = _load(NIGHTLY)
 
     assert nightly["on"]["schedule"][0]["cron"]
     assert nightly["on"]["workflow_dispatch"]["inputs"]["profile"]["default"] == "nightly"
-    assert nightly["concurrency"] == {"group": "bolna-live-account", "cancel-in-progress": False}
     assert nightly["permissions"] == {"contents": "read"}
     (job,) = nightly["jobs"].values()
+    assert job["concurrency"] == {"group": "bolna-live-${{ matrix.account }}", "cancel-in-progress": False}
+    assert job["environment"] == "${{ matrix.account }}"
+    assert job["permissions"] == {"contents": "read", "issues": "write", "actions": "read"}
+    accounts = job["strategy"]["matrix"]["include"]
+    assert {"account", "baseline", "trunk-state"} <= set(accounts[0])
     assert job["timeout-minutes"] > 0
     assert job["env"]["BOLNA_API_KEY"] == "${{ secrets.BOLNA_API_KEY }}"
+    assert job["env"]["CONTRACT_BASELINE"] == "${{ matrix.baseline }}"
+    assert job["env"]["BOLNA_TRUNK_STATE"] == "${{ matrix.trunk-state }}"
     assert job["env"]["CONTRACT_QUIET"] == "1"
+
+
+def test_nightly_compares_with_the_previous_night_and_follows_the_drift_in_one_issue() -> None:
+    steps = _steps(_load(NIGHTLY))
+    runs = [step.get("run", "") for step in steps]
+
+    previous = next(i for i, run in enumerate(runs) if "gh run download" in run)
+    assert previous < runs.index("make contract")
+    assert "CONTRACT_PREVIOUS=" in runs[previous]
+    issue = next(step for step in steps if "contract_tests.drift_issue" in step.get("run", ""))
+    assert issue["if"].startswith("always()")
+    assert '--label "contract-drift:${{ matrix.account }}"' in issue["run"]
 
 
 def test_nightly_cleans_up_and_reports_even_after_drift() -> None:
@@ -96,7 +114,7 @@ def test_nightly_cleans_up_and_reports_even_after_drift() -> None:
     contract = runs.index("make contract")
     after = steps[contract + 1 :]
     assert after, "nothing runs after make contract"
-    assert all(step.get("if") == "always()" for step in after), [step.get("name") for step in after]
+    assert all(str(step.get("if", "")).startswith("always()") for step in after), [s.get("name") for s in after]
     assert any(step.get("run") == "make contract-cleanup" for step in after)
     assert any(str(step.get("uses", "")).startswith("actions/upload-artifact@") for step in after)
     assert any("reports/contract/drift.md" in step.get("run", "") for step in after)
