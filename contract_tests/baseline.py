@@ -73,9 +73,17 @@ class Judgement:
     expired: list[str]  # seen, and accepted only until a date that has passed: they fail it
     resolved: list[str]  # in the baseline, and their check ran fully without seeing them
     unjudged: list[str]  # in the baseline, not seen, but their check did not run fully
+    described: dict[str, dict[str, Any]] = field(default_factory=dict)  # by fingerprint, for reports
 
     def accepted(self, fingerprint: str) -> bool:
         return fingerprint in self.known
+
+    def as_lists(self) -> dict[str, list[dict[str, Any]]]:
+        """drift.json's `known`, `new`, `expired`, `resolved` (and `unjudged`) lists."""
+        return {
+            name: [self.described[fingerprint] for fingerprint in getattr(self, name)]
+            for name in ("known", "new", "expired", "resolved", "unjudged")
+        }
 
 
 def _yaml() -> YAML:
@@ -153,7 +161,15 @@ def judge(
     absent = [entry for entry in baseline.entries if entry.fingerprint not in seen]
     resolved = [entry.fingerprint for entry in absent if entry.check in checks_run_fully]
     unjudged = [entry.fingerprint for entry in absent if entry.check not in checks_run_fully]
-    return Judgement(known, new, expired, resolved, unjudged)
+    described = {entry.fingerprint: entry.describe() for entry in baseline.entries}
+    for fingerprint in new:
+        finding = seen[fingerprint]
+        described[fingerprint] = {
+            "fingerprint": fingerprint,
+            "kind": finding.get("kind"),
+            "title": finding.get("title"),
+        }
+    return Judgement(known, new, expired, resolved, unjudged, described)
 
 
 def update(baseline: Baseline, findings: Iterable[Mapping[str, Any]], today: date) -> list[str]:

@@ -13,14 +13,19 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from types import FrameType
-from typing import TextIO
+from typing import Any, TextIO
 
 import pytest
 
+from contract_tests.baseline import DEFAULT_BASELINE, Baseline, BaselineError, judge, prune, save, update
+from contract_tests.baseline import load as load_baseline
 from contract_tests.findings import Scrubber
 from contract_tests.mockdiff.run import DEFAULT_STEPS, mock_diff
+from contract_tests.night_over_night import PreviousReportError, compare, read_previous
 from contract_tests.plugin import CALIBRATION_CHECKS, CHECK_MODULES, CHECKS_DIR, ContractPlugin
 from contract_tests.profiles import PROFILES
 from contract_tests.report import RunSummary, console_summary, write_reports
@@ -52,7 +57,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             quiet=True if args.quiet else None,
             reports_dir=args.reports,
             scenario=args.scenario,
+            baseline=args.baseline,
+            previous=args.previous,
         )
+        known_drift = (
+            load_baseline(settings.baseline or DEFAULT_BASELINE)
+            if settings.baseline or args.baseline_update
+            else Baseline(DEFAULT_BASELINE)
+        )
+        previous = read_previous(settings.previous) if settings.previous else None
         if args.scenario and settings.live:
             raise ConfigError("--scenario applies to the embedded mock; unset BOLNA_BASE_URL to use it")
         if args.command == "mock-diff" and settings.trunk_id:
@@ -64,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"bolna-contract: {error}", file=sys.stderr)
         return USAGE_ERROR
-    except ValueError as error:  # e.g. an unknown drift scenario
+    except (ValueError, BaselineError, PreviousReportError) as error:  # e.g. an unknown drift scenario
         print(f"bolna-contract: {error}", file=sys.stderr)
         return USAGE_ERROR
     try:
@@ -76,7 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "snapshot":
             return _snapshot(target, args.file or DESIRED_STATE_FILE)
         take_over_given_trunk(target)
-        return _run(target, settings, fail_fast=args.fail_fast, calibrate=args.command == "calibrate")
+        history = History(known_drift, previous, update=args.baseline_update, prune=args.baseline_prune)
+        return _run(target, settings, history, fail_fast=args.fail_fast, calibrate=args.command == "calibrate")
     except ConfigError as error:
         print(f"bolna-contract: {target.scrub(str(error))}", file=sys.stderr)
         return USAGE_ERROR
@@ -111,6 +125,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--steps", type=_positive, default=DEFAULT_STEPS,
                         help=f"mock-diff: how many random steps (default {DEFAULT_STEPS})")  # fmt: skip
     parser.add_argument("--seed", type=int, help="mock-diff: the seed of the steps (default: a new one, reported)")
+    parser.add_argument("--baseline", type=Path, metavar="FILE",
+                        help="known drift (default: $CONTRACT_BASELINE; live: contract-baseline.yaml)")  # fmt: skip
+    parser.add_argument("--baseline-update", action="store_true",
+                        help="add this run's findings to the baseline, keeping every annotation")  # fmt: skip
+    parser.add_argument("--baseline-prune", action="store_true",
+                        help="drop baseline entries whose check ran fully and did not see them")  # fmt: skip
+    parser.add_argument("--previous", type=Path, metavar="FILE",
+                        help="the previous drift.json: say what is new, persists or is resolved since")  # fmt: skip
     return parser
 
 
@@ -165,7 +187,40 @@ def _stop_gracefully(target: Target) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def _run(target: Target, settings: Settings, *, fail_fast: bool = False, calibrate: bool = False) -> int:
+@dataclass(frozen=True)
+class History:
+    """What the run is measured against: the known drift, and the previous run's report."""
+
+    baseline: Baseline
+    previous: dict[str, Any] | None
+    update: bool = False
+    prune: bool = False
+
+    def judge(self, summary: RunSummary) -> list[str]:
+        """Set the summary's findings against both; update or prune the baseline; return notes."""
+        drift = [finding.as_dict() for finding in summary.findings if finding.severity != "defect"]
+        ran_fully = summary.checks_run_fully()
+        summary.judgement = judge(drift, self.baseline, checks_run_fully=ran_fully, today=date.today())
+        if self.previous is not None:
+            summary.since_previous = compare(self.previous, drift, checks_run_fully=ran_fully)
+        if not (self.update or self.prune):
+            return []
+        if not summary.complete:
+            return [f"{self.baseline.path} not changed: a partial run cannot update or prune it"]
+        notes = []
+        if self.prune:
+            dropped = prune(self.baseline, summary.judgement)
+            notes.append(f"baseline pruned: {len(dropped)} entries dropped from {self.baseline.path}")
+        if self.update:
+            added = update(self.baseline, drift, date.today())
+            notes.append(f"baseline updated: {len(added)} entries added to {self.baseline.path}")
+        save(self.baseline)
+        return notes
+
+
+def _run(
+    target: Target, settings: Settings, history: History, *, fail_fast: bool = False, calibrate: bool = False
+) -> int:
     scrub = Scrubber(lambda: target.token, lambda: target.ledger.secrets)
     plugin = ContractPlugin(target, settings, scrub, calibrating=calibrate)
     progress = Progress(plugin, sys.stdout, quiet=settings.quiet)
@@ -214,6 +269,7 @@ def _run(target: Target, settings: Settings, *, fail_fast: bool = False, calibra
         patch=patch,
         symptoms=len(plugin.findings),
     )
+    summary.notes += history.judge(summary)
     written = write_reports(summary, reports_dir, scrub)
     print(scrub(console_summary(summary, written)), flush=True)
     if interrupted:  # exit 2 like every run that could not judge the API, so one line says why

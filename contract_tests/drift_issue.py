@@ -39,7 +39,7 @@ class Decision:
 
 def failing(drift: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """The findings that make the run red: failures the baseline does not accept, by fingerprint."""
-    known = set((drift.get("baseline") or {}).get("known", []))
+    known = {str(entry["fingerprint"]) for entry in drift.get("known", [])}
     return {
         str(finding["fingerprint"]): finding
         for finding in drift.get("findings", [])
@@ -71,7 +71,7 @@ def decide(drift: Mapping[str, Any], issue: Mapping[str, Any] | None, *, account
     gone = [fingerprint for fingerprint in before if fingerprint not in now]
     if not new and not gone:
         return Decision("nothing", "the same drift as the issue reports")
-    expired = set((drift.get("baseline") or {}).get("expired", []))
+    expired = {str(entry["fingerprint"]) for entry in drift.get("expired", [])}
     lines = [f"Run {run_url}".rstrip() + ":" if run_url else "This night's run:", ""]
     for heading, fingerprints in (
         ("New drift", [f for f in new if f not in expired]),

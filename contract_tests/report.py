@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from contract_tests.baseline import Judgement
 from contract_tests.findings import KINDS, Finding, Kind
+from contract_tests.night_over_night import SincePrevious
 from contract_tests.suggestions import Suggestion
 
 PATCH_NAME = "openapi.suggestions.patch"
@@ -50,6 +52,22 @@ class RunSummary:
     suggestions: list[Suggestion] = field(default_factory=list)
     patch: str = ""  # the unified diff of the spec, "" when nothing is suggested
     symptoms: int = 0  # findings the checks raised before they were merged per cause
+    judgement: Judgement | None = None  # the findings set against the baseline of known drift
+    since_previous: SincePrevious | None = None
+
+    def checks_run_fully(self) -> set[str]:
+        """The check families that ran to the end: what they did not see is gone."""
+        if not self.complete:
+            return set()
+        return {check for check, counts in self.outcomes.items() if counts.get("passed", 0) + counts.get("failed", 0)}
+
+    def known(self, finding: Finding) -> bool:
+        return self.judgement is not None and self.judgement.accepted(finding.fingerprint)
+
+    @property
+    def failing(self) -> list[Finding]:
+        """The failures the baseline does not accept: these fail the run."""
+        return [f for f in self.failures if not self.known(f)]
 
     def of_kind(self, kind: Kind) -> list[Finding]:
         return [f for f in self.findings if f.kind == kind and f.severity != "defect"]
@@ -73,7 +91,7 @@ class RunSummary:
     @property
     def exit_code(self) -> int:
         # Drift that was seen stays drift, even when the run stopped early afterwards.
-        if self.failures:
+        if self.failing:
             return 1
         return 2 if self.defects or not self.complete else 0
 
@@ -117,13 +135,60 @@ def as_json(summary: RunSummary) -> str:
         "causes": {kind: len(summary.of_kind(kind)) for kind in KINDS},
         "symptoms": summary.symptoms,
         "discovery_requests": summary.discovery_requests,
-        "findings": [finding.as_dict() for finding in summary.findings],
+        "findings": [_with_baseline_status(summary, finding) for finding in summary.findings],
+        **(summary.judgement.as_lists() if summary.judgement else {}),
+        "since_previous": summary.since_previous.as_dict() if summary.since_previous else None,
         "suggestions": [
             {"fingerprint": s.fingerprint, "summary": s.summary, "lines": s.lines} for s in summary.suggestions
         ],
         "notes": summary.notes,
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _with_baseline_status(summary: RunSummary, finding: Finding) -> dict[str, object]:
+    document = finding.as_dict()
+    if summary.judgement is not None and finding.severity != "defect":
+        for status in ("known", "new", "expired"):
+            if finding.fingerprint in getattr(summary.judgement, status):
+                document["baseline"] = status
+    return document
+
+
+def _history_markdown(summary: RunSummary) -> list[str]:
+    lines: list[str] = []
+    judgement = summary.judgement
+    if judgement is not None and (judgement.known or judgement.expired or judgement.resolved):
+        lines += ["## Known drift (the baseline)", ""]
+        for title, status in (
+            ("Accepted, so they do not fail the run", "known"),
+            ("Accepted only until a date that has passed, so they fail the run again", "expired"),
+            ("Listed, but their check ran fully and did not see them: `--baseline-prune` drops them", "resolved"),
+        ):
+            entries = [judgement.described[fingerprint] for fingerprint in getattr(judgement, status)]
+            if entries:
+                lines += [f"{title}:", ""] + [_entry_line(entry) for entry in entries] + [""]
+    since = summary.since_previous
+    if since is not None:
+        titles = {f.fingerprint: f.title for f in summary.findings}
+        lines += [f"## Since the previous run ({since.finished_at or 'time unknown'})", ""]
+        for title, fingerprints in (
+            ("New", since.new),
+            ("Still there", since.persisting),
+            ("Resolved", since.resolved),
+            ("Not seen, but their check did not run fully", since.unjudged),
+        ):
+            if fingerprints:
+                lines += [f"{title}:", ""]
+                lines += [f"- `{f}` {titles.get(f, '')}".rstrip() for f in fingerprints] + [""]
+        if not (since.new or since.resolved or since.unjudged):
+            lines += ["Nothing changed.", ""]
+    return lines
+
+
+def _entry_line(entry: dict[str, object]) -> str:
+    notes = "; ".join(f"{key}: {entry[key]}" for key in ("reason", "ticket", "expires") if entry.get(key))
+    return f"- `{entry['fingerprint']}` {entry.get('title', '')}" + (f" ({notes})" if notes else "")
 
 
 def as_markdown(summary: RunSummary) -> str:
@@ -150,6 +215,7 @@ def as_markdown(summary: RunSummary) -> str:
         f"{summary.discovery_requests} requests spent measuring bounds.",
         "",
     ]
+    lines += _history_markdown(summary)
     suggested = {s.fingerprint: s for s in summary.suggestions}
     number = 0
     sections: list[tuple[str, str, list[Finding]]] = [(*KIND_HEADINGS[kind], summary.of_kind(kind)) for kind in KINDS]
@@ -219,17 +285,25 @@ def console_summary(summary: RunSummary, reports: list[Path]) -> str:
         passed, failed, skipped = (counts.get(outcome, 0) for outcome in ("passed", "failed", "skipped"))
         lines.append(f"{check:<{width}}  {passed:>6}  {failed:>6}  {skipped:>7}")
     lines.append("")
+    expired = set(summary.judgement.expired) if summary.judgement else set()
     for finding in summary.failures + summary.defects + summary.warnings:
-        label = (finding.kind or finding.severity).upper()
-        lines.append(f"  {label:8} [{finding.check}] {finding.title}")
+        label = "KNOWN" if summary.known(finding) else (finding.kind or finding.severity).upper()
+        note = " (its baseline entry expired)" if finding.fingerprint in expired else ""
+        lines.append(f"  {label:8} [{finding.check}] {finding.title}{note}")
     lines += summary.notes
-    if summary.of_kind("looser") and any(f.severity == "failure" for f in summary.of_kind("looser")):
+    if any(f.severity == "failure" and not summary.known(f) for f in summary.of_kind("looser")):
         lines.append(
             "looser findings fail the run by default (a validation the API lost can be real drift); "
             f"if intended, apply reports/contract/{PATCH_NAME}"
         )
     lines.append(
-        f"{VERDICTS[summary.exit_code]}: {len(summary.failures)} failures, {len(summary.warnings)} warnings, "
+        f"{VERDICTS[summary.exit_code]}: {len(summary.failing)} failures"
+        + (
+            f" ({len(summary.failures) - len(summary.failing)} more known)"
+            if summary.failing != summary.failures
+            else ""
+        )
+        + f", {len(summary.warnings)} warnings, "
         f"{len(summary.defects)} suite defects; {summary.requests} requests in {summary.seconds:.1f} s "
         f"against {summary.target}" + ("" if summary.complete else " (partial run)")
     )

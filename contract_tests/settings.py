@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from contract_tests.baseline import DEFAULT_BASELINE
 from contract_tests.profiles import PROFILES
 
 
@@ -28,6 +29,8 @@ class Settings:
     scenario: str | None = None  # a drift scenario of the embedded mock
     max_requests: int | None = None
     max_rate: float | None = None
+    baseline: Path | None = None  # known drift of the live account; a missing file knows nothing
+    previous: Path | None = None  # the previous run's drift.json, for night-over-night changes
 
     @property
     def live(self) -> bool:
@@ -54,9 +57,20 @@ def settings_from_env(env: Mapping[str, str] | None = None, **overrides: object)
         reports_dir=Path(env.get("CONTRACT_REPORTS", "reports/contract")),
         max_requests=_integer(env, "CONTRACT_MAX_REQUESTS"),
         max_rate=_number(env, "CONTRACT_MAX_RATE"),
+        baseline=_baseline(env, live=base_url is not None),
+        previous=Path(env["CONTRACT_PREVIOUS"].strip()) if env.get("CONTRACT_PREVIOUS", "").strip() else None,
     )
     fields = {key: value for key, value in overrides.items() if value is not None}
     return replace(settings, **fields)  # type: ignore[arg-type]
+
+
+def _baseline(env: Mapping[str, str], *, live: bool) -> Path | None:
+    """CONTRACT_BASELINE; by default contract-baseline.yaml, for a live account only: the embedded
+    mock has no known drift, and a team's baseline must not hide a drift scenario from the selftest."""
+    value = env.get("CONTRACT_BASELINE", "").strip()
+    if value:
+        return Path(value)
+    return DEFAULT_BASELINE if live else None
 
 
 def _base_url(value: str | None) -> str | None:

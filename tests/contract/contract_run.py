@@ -39,6 +39,8 @@ def contract_environment(reports: Path, env: dict[str, str] | None = None) -> di
         if not key.startswith(("BOLNA_", "CONTRACT_", "PYTEST_", "HYPOTHESIS_"))
     }
     environment |= {"CONTRACT_PROFILE": "quick", "CONTRACT_MAX_RATE": "0", "CONTRACT_REPORTS": str(reports)}
+    # Never the checkout's own contract-baseline.yaml: the known drift of someone's account.
+    environment["CONTRACT_BASELINE"] = str(reports / "no-baseline.yaml")
     return environment | (env or {})
 
 

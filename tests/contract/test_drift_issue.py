@@ -46,7 +46,10 @@ def report(*findings: dict[str, Any], known: Sequence[str] = (), expired: Sequen
         "profile": "nightly",
         "requests": 1200,
         "findings": list(findings),
-        "baseline": {"known": list(known), "new": [], "expired": list(expired), "resolved": []},
+        "known": [{"fingerprint": fingerprint} for fingerprint in known],
+        "new": [],
+        "expired": [{"fingerprint": fingerprint} for fingerprint in expired],
+        "resolved": [],
     }
 
 
