@@ -29,6 +29,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rate-limit-every", type=int, metavar="N", help="answer every Nth request with 429")
     parser.add_argument("--retry-after", type=int, default=1, metavar="SECONDS", help="Retry-After on those 429s")
     parser.add_argument("--latency", type=float, default=0.0, metavar="SECONDS", help="added to every request")
+    parser.add_argument(
+        "--spec", metavar="PATH", help="the OpenAPI document to follow (default: the repository's openapi.yaml)"
+    )
     parser.add_argument("--list-scenarios", action="store_true", help="list the drift scenarios and exit")
     return parser.parse_args(argv)
 
@@ -57,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         return fail("--latency must not be negative")
 
     from mock_api.app import create_app
+    from mock_api.spec import SpecError
 
     try:
         app = create_app(
@@ -65,13 +69,15 @@ def main(argv: list[str] | None = None) -> int:
             rate_limit_every=args.rate_limit_every,
             latency=args.latency,
             retry_after=args.retry_after,
+            spec=args.spec,
         )
-    except UnknownScenario as error:
+    except (UnknownScenario, SpecError) as error:
         return fail(str(error))
 
     import uvicorn
 
     drift = f", scenario: {args.scenario}" if args.scenario else ""
+    drift += f", spec: {args.spec}" if args.spec else ""
     # A token from the environment may be a real API key: name its source, never print it.
     token = f"${TOKEN_VARIABLE}" if args.token == os.environ.get(TOKEN_VARIABLE) else args.token
     print(f"mock Bolna API on http://{LOOPBACK}:{args.port} (token: {token}{drift})", flush=True)

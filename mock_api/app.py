@@ -6,6 +6,7 @@ import hmac
 import json
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -21,7 +22,8 @@ from mock_api.hooks import CONTRACT, Scenario
 from mock_api.knobs import Knobs
 from mock_api.request_body import read_json_body
 from mock_api.scenarios import get_scenario
-from mock_api.validation import BODY_SCHEMAS, check_body
+from mock_api.spec import MockSpec, mock_spec
+from mock_api.validation import Fields, check_body
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +52,11 @@ def render(reply: Reply) -> Response:
 class MockApi:
     """One mock instance: its token, its scenario, and its own fresh store."""
 
-    def __init__(self, token: str, scenario: Scenario) -> None:
+    def __init__(self, token: str, scenario: Scenario, spec: MockSpec) -> None:
         self.token = token
         self.scenario = scenario
+        self.spec = spec
+        self.bodies = scenario.loosen_bodies(spec.bodies)
         self.store = scenario.store()
 
     async def answer(self, request: Request, operation: Operation) -> Reply:
@@ -71,6 +75,9 @@ class MockApi:
             # Whatever goes wrong inside, the client gets a JSON 500, never a dropped connection.
             log.exception("mock failed on %s %s", request.method, request.url.path)
             reply = Reply(500, {"detail": "Internal Server Error"})
+        # Documented keys the mock does not model (added to the spec) are filled before a drift
+        # scenario bends the answer, so a scenario that drops a key still drops it.
+        reply.content = self.spec.complete(operation, reply.status, reply.content)
         return self.scenario.respond(call, reply)
 
     async def _checked(self, call: Call, request: Request) -> Reply:
@@ -78,10 +85,11 @@ class MockApi:
         if not self._authorized(call) and not self.scenario.waive_auth(call):
             raise ApiError(401, "Invalid or missing bearer token", {"WWW-Authenticate": "Bearer"})
         self.scenario.before_body(call, self.store)
-        schema = self.scenario.body_schemas.get(call.operation, BODY_SCHEMAS.get(call.operation))
-        if schema is not None:
+        checks: Fields | None = self.bodies.get(call.operation)
+        if checks is not None:
+            call.checks = checks
             call.body = await read_json_body(request)
-            cleaned, errors = check_body(schema, call.body)
+            cleaned, errors = check_body(checks, call.body)
             if errors:
                 self.scenario.on_invalid_body(call, self.store)
                 raise ApiError(422, errors)
@@ -119,9 +127,16 @@ def create_app(
     rate_limit_every: int | None = None,
     latency: float = 0.0,
     retry_after: int = 1,
+    spec: Path | str | None = None,
 ) -> Starlette:
-    """A fresh mock with its own empty store; `scenario` names a drift from `mock_api.scenarios`."""
-    api = MockApi(token, CONTRACT if scenario is None else get_scenario(scenario))
+    """A fresh mock with its own empty store.
+
+    `scenario` names a drift from `mock_api.scenarios`; `spec` is the OpenAPI document whose
+    request schemas and response keys the mock follows (default: the repository's openapi.yaml).
+    A spec the mock cannot act on raises `SpecError`, naming the place.
+    """
+    chosen = CONTRACT if scenario is None else get_scenario(scenario)
+    api = MockApi(token, chosen, mock_spec(spec, RESOURCES))
 
     async def unknown_path(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500

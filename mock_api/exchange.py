@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mock_api.validation import Fields
 
 
 class Operation(StrEnum):
@@ -29,6 +32,8 @@ class Call:
     authorization: str | None
     # The decoded JSON body while it is being checked; the cleaned body once the field checks pass.
     body: Any = None
+    # The checks the body is held to (read from the spec, loosened by a drift scenario), if any.
+    checks: Fields | None = None
 
 
 @dataclass

@@ -9,10 +9,9 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 
-from mock_api.exchange import Call, Operation, Reply
-from mock_api.hooks import Scenario
+from mock_api.exchange import Call, Reply
+from mock_api.hooks import BodySchemas, Scenario
 from mock_api.store import TrunkStore
-from mock_api.validation import Fields
 
 SCENARIOS: dict[str, Scenario] = {}
 
@@ -49,6 +48,7 @@ StoreClass = TypeVar("StoreClass", bound=type[TrunkStore])
 RespondHook = Callable[[Call | None, Reply], Reply]
 CallHook = Callable[[Call, TrunkStore], None]
 AuthHook = Callable[[Call], bool]
+BodyHook = Callable[[BodySchemas], BodySchemas]
 
 
 # Decorators that register the decorated behaviour as scenario `name`, so the description sits on top.
@@ -86,6 +86,11 @@ def auth_drift(name: str, description: str) -> Callable[[AuthHook], AuthHook]:
     return register_hook
 
 
-def body_drift(name: str, description: str, **schemas: Fields) -> Scenario:
-    """A scenario whose request bodies are checked against looser schemas (keyed by operation)."""
-    return register(Scenario(name, description, body_schemas={Operation(op): s for op, s in schemas.items()}))
+def body_drift(name: str, description: str) -> Callable[[BodyHook], BodyHook]:
+    """A scenario that loosens the request-body checks read from the spec."""
+
+    def register_hook(loosen_bodies: BodyHook) -> BodyHook:
+        register(Scenario(name, description, loosen_bodies=loosen_bodies))
+        return loosen_bodies
+
+    return register_hook

@@ -9,15 +9,15 @@ The registry and its decorators are in `registry.py`; this module is the catalog
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 from mock_api.exchange import ApiError, Call, Operation, Reply, not_found
-from mock_api.hooks import Scenario
+from mock_api.hooks import BodySchemas, Scenario
 from mock_api.registry import (
     SCENARIOS,
     UnknownScenario,
@@ -40,16 +40,10 @@ from mock_api.store import (
     rfc3339,
 )
 from mock_api.validation import (
-    GATEWAY,
-    IP_OR_CIDR,
-    NUMBER_CREATE,
-    TRUNK_CREATE,
-    TRUNK_UPDATE,
     Boolean,
     Check,
     FieldError,
     Fields,
-    Integer,
     ListOf,
     Loc,
     Text,
@@ -250,11 +244,11 @@ class PartialPatchOnRuleViolation(TrunkStore):
 
 
 def _store_valid_fields(call: Call, store: TrunkStore) -> None:
-    if call.operation is not Operation.UPDATE_TRUNK or not isinstance(call.body, dict):
+    if call.operation is not Operation.UPDATE_TRUNK or call.checks is None or not isinstance(call.body, dict):
         return
     valid: dict[str, Any] = {}
     for name, value in call.body.items():
-        cleaned, errors = check_body(TRUNK_UPDATE, {name: value})
+        cleaned, errors = check_body(call.checks, {name: value})
         if not errors:
             valid.update(cleaned)
     with suppress(ApiError):
@@ -464,10 +458,15 @@ def server_error_on_empty_patch(call: Call, store: TrunkStore) -> None:
         raise RuntimeError("drift: nothing to update")
 
 
-@before_store_drift("server-error-on-eight-gateways", "a body with the maximum of 8 gateways answers 500")
-def server_error_on_eight_gateways(call: Call, store: TrunkStore) -> None:
-    if isinstance(call.body, dict) and len(call.body.get("gateways", [])) == 8:
-        raise IndexError("drift: gateway table holds 7")
+@before_store_drift(
+    "server-error-on-most-gateways", "a body with as many gateways as the spec's maxItems allows answers 500"
+)
+def server_error_on_most_gateways(call: Call, store: TrunkStore) -> None:
+    gateways = call.checks.checks.get("gateways") if call.checks is not None else None
+    if not isinstance(gateways, ListOf) or not isinstance(call.body, dict):
+        return
+    if len(call.body.get("gateways", [])) == gateways.max_items:
+        raise IndexError("drift: the gateway table holds one fewer")
 
 
 @before_store_drift("server-error-on-non-ascii-name", "a trunk name with a non-ASCII character answers 500")
@@ -491,58 +490,92 @@ class ZeroOneBoolean:
 
 @dataclass(frozen=True)
 class PythonDollarText:
-    """A pattern check with Python's `$`, which also matches before a final newline."""
+    """A string check whose pattern uses Python's `$`, which also matches before a final newline."""
 
-    pattern: str
+    text: Text
 
     def __call__(self, value: Any, loc: Loc, errors: list[FieldError]) -> Any:
-        if not isinstance(value, str):
-            errors.append(field_error(loc, "Input should be a valid string", "string_type"))
-        elif not re.search(self.pattern, value):
-            errors.append(field_error(loc, f"String should match pattern '{self.pattern}'", "string_pattern_mismatch"))
+        found: list[FieldError] = []
+        replace(self.text, pattern=None)(value, loc, found)
+        errors += found
+        if not found and self.text.pattern is not None and not re.search(self.text.pattern, value):
+            errors.append(
+                field_error(loc, f"String should match pattern '{self.text.pattern}'", "string_pattern_mismatch")
+            )
         return value
 
 
-def _booleans_as_zero_one(schema: Fields) -> Fields:
-    lenient: dict[str, Check] = {
-        name: ZeroOneBoolean() for name, check in schema.checks.items() if isinstance(check, Boolean)
-    }
-    return schema.with_checks(**lenient)
+def _at(check: Check, path: tuple[str, ...], change: Callable[[Check], Check]) -> Check:
+    """`check` with the check at `path` (field names, looking through lists) replaced by `change` of it."""
+    if not path:
+        return change(check)
+    if isinstance(check, ListOf):
+        return replace(check, item=_at(check.item, path, change))
+    if isinstance(check, Fields) and path[0] in check.checks:
+        return check.with_checks(**{path[0]: _at(check.checks[path[0]], path[1:], change)})
+    return check
 
 
-def _trunk_bodies(**checks: Check) -> dict[str, Fields]:
-    """The create and the update body, both loosened the same way."""
-    return {"create_trunk": TRUNK_CREATE.with_checks(**checks), "update_trunk": TRUNK_UPDATE.with_checks(**checks)}
+def _trunk_field(bodies: BodySchemas, path: tuple[str, ...], change: Callable[[Check], Check]) -> BodySchemas:
+    """Both trunk bodies (create and PATCH) with one field's check loosened the same way."""
+    loosened: dict[Operation, Fields] = dict(bodies)
+    for operation in TRUNK_WRITES:
+        if operation in bodies:
+            changed = _at(bodies[operation], path, change)
+            assert isinstance(changed, Fields)
+            loosened[operation] = changed
+    return loosened
 
 
-body_drift(
-    "qualify-frequency-unbounded",
-    "qualify_frequency above 86400 is accepted and stored",
-    **_trunk_bodies(qualify_frequency=Integer(0)),
-)
-body_drift(
-    "booleans-accept-0-and-1",
-    "request bodies take 0 and 1 for booleans and store them as false/true",
-    create_trunk=_booleans_as_zero_one(TRUNK_CREATE),
-    update_trunk=_booleans_as_zero_one(TRUNK_UPDATE),
-    add_number=_booleans_as_zero_one(NUMBER_CREATE),
-)
-body_drift(
-    "blank-name-accepted",
-    "a trunk name of only spaces is accepted",
-    **_trunk_bodies(name=Text(1, 255)),
-)
-body_drift(
+def _every_check(check: Check, change: Callable[[Check], Check]) -> Check:
+    if isinstance(check, Fields):
+        return check.with_checks(**{name: _every_check(inner, change) for name, inner in check.checks.items()})
+    if isinstance(check, ListOf):
+        return replace(check, item=_every_check(check.item, change))
+    return change(check)
+
+
+def _without(keyword: str) -> Callable[[Check], Check]:
+    """A change that drops one keyword (`maximum`, `pattern`, ...) from a field's check."""
+
+    def dropped(check: Check) -> Check:
+        if not hasattr(check, keyword):
+            raise ValueError(f"{type(check).__name__} has no {keyword} to drop")
+        return cast(Check, replace(cast(Any, check), **{keyword: None}))
+
+    return dropped
+
+
+@body_drift("qualify-frequency-unbounded", "the maximum of qualify_frequency is not enforced: larger values are stored")
+def qualify_frequency_unbounded(bodies: BodySchemas) -> BodySchemas:
+    return _trunk_field(bodies, ("qualify_frequency",), _without("maximum"))
+
+
+@body_drift("booleans-accept-0-and-1", "request bodies take 0 and 1 for booleans and store them as false/true")
+def booleans_accept_zero_and_one(bodies: BodySchemas) -> BodySchemas:
+    def lenient(check: Check) -> Check:
+        return ZeroOneBoolean() if isinstance(check, Boolean) else check
+
+    loosened = {operation: _every_check(fields, lenient) for operation, fields in bodies.items()}
+    return {operation: fields for operation, fields in loosened.items() if isinstance(fields, Fields)}
+
+
+@body_drift("blank-name-accepted", "the pattern of name is not enforced, so a name of only spaces is accepted")
+def blank_name_accepted(bodies: BodySchemas) -> BodySchemas:
+    return _trunk_field(bodies, ("name",), _without("pattern"))
+
+
+@body_drift(
     "ip-address-trailing-newline",
-    "an ip_address with a trailing newline passes its pattern (Python's `$`, not ECMA's)",
-    **_trunk_bodies(
-        ip_identifiers=ListOf(
-            Fields({"ip_address": PythonDollarText(IP_OR_CIDR)}, required=frozenset({"ip_address"})), 0, 64
-        )
-    ),
+    "the pattern of ip_address is matched with Python's `$`, so a trailing newline passes (ECMA's does not)",
 )
-body_drift(
-    "gateway-port-zero-accepted",
-    "gateway port 0 is accepted and stored",
-    **_trunk_bodies(gateways=ListOf(GATEWAY.with_checks(port=Integer(0, 65535)), 1, 8)),
-)
+def ip_address_trailing_newline(bodies: BodySchemas) -> BodySchemas:
+    def python_dollar(check: Check) -> Check:
+        return PythonDollarText(check) if isinstance(check, Text) else check
+
+    return _trunk_field(bodies, ("ip_identifiers", "ip_address"), python_dollar)
+
+
+@body_drift("gateway-port-zero-accepted", "the minimum of a gateway's port is not enforced: port 0 is stored")
+def gateway_port_zero_accepted(bodies: BodySchemas) -> BodySchemas:
+    return _trunk_field(bodies, ("gateways", "port"), _without("minimum"))

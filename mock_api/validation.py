@@ -2,7 +2,8 @@
 
 Each check takes the decoded JSON value and returns it cleaned (unknown keys dropped, whole floats
 turned into ints) while appending one `FieldError` per problem found, so a body reports all of its
-problems at once, as FastAPI does. The bounds and patterns are the contract document's.
+problems at once, as FastAPI does. The checks carry no bounds or patterns of their own: `spec.py`
+builds them from the request schemas of openapi.yaml.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TypedDict
-
-from mock_api.exchange import Operation
 
 Loc = list[str | int]
 
@@ -33,14 +32,22 @@ def field_error(loc: Loc, msg: str, kind: str) -> FieldError:
 _TRUE_FALSE = ("true", "false")
 
 
+# ECMA-262's members of `\d`, `\w` and `\s` (WhiteSpace and LineTerminator), spelled for Python.
+_ECMA_CLASSES = {
+    "d": "0-9",
+    "w": "A-Za-z0-9_",
+    "s": "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff",
+}
+
+
 @functools.cache
 def ecma_pattern(pattern: str) -> re.Pattern[str]:
     """Compile a JSON Schema (ECMA-262) pattern so that Python's `re.search` means the same.
 
     ECMA's `$` matches only at the very end, Python's also before a final newline, so every `$`
-    outside a character class becomes `\\Z`. Shorthand classes (`\\s`, `\\d`, `\\w` and their
-    negations) mean different sets in the two engines, so the contract's patterns spell their
-    classes out and anything else is refused here rather than silently mistranslated.
+    outside a character class becomes `\\Z`. Shorthand classes mean different sets in the two
+    engines (Python's `\\d` takes any Unicode digit), so `\\d`, `\\w` and `\\s` become ECMA's own
+    sets; a negated one inside a class, and `\\b`, are refused rather than silently mistranslated.
     """
     out: list[str] = []
     in_class = False
@@ -49,8 +56,16 @@ def ecma_pattern(pattern: str) -> re.Pattern[str]:
         char = pattern[index]
         if char == "\\":
             escaped = pattern[index + 1 : index + 2]
-            if escaped in ("s", "S", "d", "D", "w", "W", "b", "B"):
-                raise ValueError(f"shorthand \\{escaped} has different meanings in ECMA-262 and Python")
+            if escaped.lower() in _ECMA_CLASSES:
+                members = _ECMA_CLASSES[escaped.lower()]
+                if in_class and escaped.isupper():
+                    raise ValueError(f"negated shorthand \\{escaped} inside a class has no Python spelling here")
+                negated = "^" if escaped.isupper() else ""
+                out.append(members if in_class else f"[{negated}{members}]")
+                index += 2
+                continue
+            if escaped in ("b", "B"):
+                raise ValueError(f"\\{escaped} has different meanings in ECMA-262 and Python")
             out.append(pattern[index : index + 2])
             index += 2
             continue
@@ -101,10 +116,13 @@ class Text:
 
 @dataclass(frozen=True)
 class Integer:
-    minimum: int
+    minimum: int | None = None
     maximum: int | None = None
+    nullable: bool = False
 
     def __call__(self, value: Any, loc: Loc, errors: list[FieldError]) -> Any:
+        if value is None and self.nullable:
+            return None
         # bool is a subclass of int in Python, but `true` is no integer in JSON.
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             errors.append(field_error(loc, "Input should be a valid integer", "int_type"))
@@ -121,7 +139,7 @@ class Integer:
                 )
                 return value
             value = int(value)
-        if value < self.minimum:
+        if self.minimum is not None and value < self.minimum:
             errors.append(
                 field_error(loc, f"Input should be greater than or equal to {self.minimum}", "greater_than_equal")
             )
@@ -132,7 +150,11 @@ class Integer:
 
 @dataclass(frozen=True)
 class Boolean:
+    nullable: bool = False
+
     def __call__(self, value: Any, loc: Loc, errors: list[FieldError]) -> Any:
+        if value is None and self.nullable:
+            return None
         # Only JSON true/false: 0 and 1 (or "true") are refused, unlike pydantic's lax mode.
         if not isinstance(value, bool):
             errors.append(field_error(loc, "Input should be a valid boolean", "bool_type"))
@@ -142,8 +164,11 @@ class Boolean:
 @dataclass(frozen=True)
 class Choice:
     options: tuple[str, ...]
+    nullable: bool = False
 
     def __call__(self, value: Any, loc: Loc, errors: list[FieldError]) -> Any:
+        if value is None and self.nullable:
+            return None
         if not isinstance(value, str) or value not in self.options:
             quoted = [f"'{option}'" for option in self.options]
             listed = ", ".join(quoted[:-1]) + f" or {quoted[-1]}" if len(quoted) > 1 else quoted[0]
@@ -156,8 +181,11 @@ class ListOf:
     item: Check
     min_items: int = 0
     max_items: int | None = None
+    nullable: bool = False
 
     def __call__(self, value: Any, loc: Loc, errors: list[FieldError]) -> Any:
+        if value is None and self.nullable:
+            return None
         if not isinstance(value, list):
             errors.append(field_error(loc, "Input should be a valid list", "list_type"))
             return value
@@ -186,8 +214,11 @@ class Fields:
 
     checks: Mapping[str, Check]
     required: frozenset[str] = field(default_factory=frozenset)
+    nullable: bool = False
 
     def __call__(self, value: Any, loc: Loc, errors: list[FieldError]) -> Any:
+        if value is None and self.nullable:
+            return None
         if not isinstance(value, dict):
             errors.append(
                 field_error(
@@ -210,76 +241,18 @@ class Fields:
         return replace(self, checks={**self.checks, **checks})
 
 
+@dataclass(frozen=True)
+class Anything:
+    """A field whose schema sets no constraint: any JSON value is taken as sent."""
+
+    def __call__(self, value: Any, loc: Loc, errors: list[FieldError]) -> Any:
+        return value
+
+
 def check_body(schema: Fields, body: Any) -> tuple[dict[str, Any], list[FieldError]]:
     errors: list[FieldError] = []
     cleaned = schema(body, ["body"], errors)
     return (cleaned if not errors else {}), errors
-
-
-# --- The contract document's fields -------------------------------------------------------------
-
-NOT_BLANK = r"[^ \t\r\n]"
-GATEWAY_ADDRESS = r"^[A-Za-z0-9.-]+$"
-IP_OR_CIDR = (
-    r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-    r"(/(3[0-2]|[12]?[0-9]))?$"
-)
-CODEC_LIST = r"^[a-z0-9_]+(,[a-z0-9_]+)*$"
-PHONE_NUMBER = r"^\+?[0-9]{6,15}$"
-
-TRANSPORTS = ("transport-udp", "transport-tcp", "transport-tls")
-MEDIA_ENCRYPTIONS = ("no", "sdes")
-AUTH_TYPES = ("userpass", "ip-based")
-
-GATEWAY = Fields(
-    {
-        "gateway_address": Text(1, 253, GATEWAY_ADDRESS),
-        "port": Integer(1, 65535),
-        "priority": Integer(1, 100),
-    },
-    required=frozenset({"gateway_address"}),
-)
-IP_IDENTIFIER = Fields({"ip_address": Text(pattern=IP_OR_CIDR)}, required=frozenset({"ip_address"}))
-
-TRUNK_UPDATE = Fields(
-    {
-        "name": Text(1, 255, NOT_BLANK),
-        "description": Text(0, 1024, nullable=True),
-        "auth_username": Text(1, 255),
-        "auth_password": Text(1, 255),
-        "gateways": ListOf(GATEWAY, 1, 8),
-        "ip_identifiers": ListOf(IP_IDENTIFIER, 0, 64),
-        "allow": Text(1, 255, CODEC_LIST),
-        "disallow": Text(1, 255, CODEC_LIST),
-        "inbound_enabled": Boolean(),
-        "outbound_leading_plus_enabled": Boolean(),
-        "is_active": Boolean(),
-        "qualify_frequency": Integer(0, 86400),
-        "transport": Choice(TRANSPORTS),
-        "media_encryption": Choice(MEDIA_ENCRYPTIONS),
-        "media_encryption_optimistic": Boolean(),
-    }
-)
-
-TRUNK_CREATE = Fields(
-    {**TRUNK_UPDATE.checks, "provider": Text(1, 255), "auth_type": Choice(AUTH_TYPES)},
-    required=frozenset({"name", "provider", "auth_type", "gateways"}),
-)
-
-NUMBER_CREATE = Fields(
-    {
-        "phone_number": Text(6, 16, PHONE_NUMBER),
-        "name": Text(0, 255, nullable=True),
-        "e164_check_enabled": Boolean(),
-    },
-    required=frozenset({"phone_number"}),
-)
-
-BODY_SCHEMAS: Mapping[Operation, Fields] = {
-    Operation.CREATE_TRUNK: TRUNK_CREATE,
-    Operation.UPDATE_TRUNK: TRUNK_UPDATE,
-    Operation.ADD_NUMBER: NUMBER_CREATE,
-}
 
 
 def check_query_boolean(name: str, values: list[str]) -> tuple[bool | None, list[FieldError]]:
