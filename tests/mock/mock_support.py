@@ -1,8 +1,9 @@
 """Helpers for the mock's tests: a fresh mock behind Starlette's TestClient, and request bodies.
 
-Every expected value in these tests is written from the contract document
-(/work/shared/contract/bolna-sip-trunks.md); only `create_app` and the scenario registry are
-imported from the mock, never its rules.
+Every expected behaviour in these tests is written from the contract document
+(/work/shared/contract/bolna-sip-trunks.md), and every bound, pattern and response key is read
+from openapi.yaml; only `create_app` and the scenario registry are imported from the mock, never
+its rules.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from contract_tests.spec import load_spec, schema_validator
 from mock_api import create_app
 
 with warnings.catch_warnings():
@@ -25,43 +27,50 @@ TRUNKS = "/sip-trunks/trunks"
 
 Json = dict[str, Any]
 
-# The trunk object's keys, from the contract document's table.
-TRUNK_KEYS = {
-    "id",
-    "name",
-    "provider",
-    "description",
-    "auth_type",
-    "auth_username",
-    "gateways",
-    "ip_identifiers",
-    "phone_numbers",
-    "allow",
-    "disallow",
-    "transport",
-    "direct_media",
-    "rtp_symmetric",
-    "force_rport",
-    "media_encryption",
-    "media_encryption_optimistic",
-    "qualify_frequency",
-    "inbound_enabled",
-    "outbound_leading_plus_enabled",
-    "is_active",
-    "created_at",
-    "updated_at",
-}
-GATEWAY_KEYS = {"id", "gateway_address", "port", "priority", "created_at"}
-NUMBER_KEYS = {
-    "id",
-    "phone_number",
-    "name",
-    "byot_trunk_id",
-    "telephony_provider",
-    "deleted",
-    "created_at",
-    "updated_at",
-}
+
+def spec_schema(*path: str) -> Json:
+    """The spec's schema at `path`: a component name, then property names (`items` steps into a list).
+
+    The mock reads its bounds, patterns and response keys from the spec, so its tests read them
+    from there too instead of restating them.
+    """
+    node = _resolved({"$ref": f"#/components/schemas/{path[0]}"})
+    for step in path[1:]:
+        node = _resolved(node["items"] if step == "items" else node["properties"][step])
+    return node
+
+
+def _resolved(node: Json) -> Json:
+    while "$ref" in node:
+        target: Any = load_spec()
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = {**target, **{key: value for key, value in node.items() if key != "$ref"}}
+    return node
+
+
+def limit(*path: str) -> int:
+    """A numeric keyword of the spec: `limit("SipTrunkUpdate", "gateways", "maxItems")`."""
+    value = spec_schema(*path[:-1])[path[-1]]
+    assert isinstance(value, int), f"{path} is not a number in the spec"
+    return value
+
+
+def spec_accepts(schema: str, body: Any) -> bool:
+    """The spec's verdict on `body` (a JSON Schema 2020-12 validator with ECMA-262 patterns)."""
+    return bool(schema_validator(schema).is_valid(body))
+
+
+def response_keys(schema: str) -> set[str]:
+    """The keys the spec documents for a response object."""
+    return set(spec_schema(schema)["properties"])
+
+
+TRUNK_KEYS = response_keys("SipTrunk")
+GATEWAY_KEYS = response_keys("Gateway")
+NUMBER_KEYS = response_keys("PhoneNumber")
+ERROR_ITEM_REQUIRED = set(spec_schema("ValidationErrorItem")["required"])
+ERROR_ITEM_KEYS = response_keys("ValidationErrorItem")
 
 
 def userpass_body(**overrides: Any) -> Json:
@@ -155,7 +164,7 @@ def is_validation_error(response: httpx.Response) -> bool:
         and bool(detail)
         and all(
             isinstance(item, dict)
-            and set(item) == {"loc", "msg", "type"}
+            and ERROR_ITEM_REQUIRED <= set(item) <= ERROR_ITEM_KEYS
             and isinstance(item["loc"], list)
             and isinstance(item["msg"], str)
             and isinstance(item["type"], str)

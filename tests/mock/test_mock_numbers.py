@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.mock.mock_support import NUMBER_KEYS, Api, error_locs, is_plain_error, is_validation_error
+from tests.mock.mock_support import (
+    NUMBER_KEYS,
+    Api,
+    error_locs,
+    is_plain_error,
+    is_validation_error,
+    limit,
+    spec_accepts,
+)
 
 
 def test_add_answers_the_number_and_the_trunk_lists_it() -> None:
@@ -70,7 +78,7 @@ def test_e164_check_requires_a_leading_plus() -> None:
         {"phone_number": "123456\n"},
         {"phone_number": 1234567},
         {"phone_number": None},
-        {"phone_number": "123456", "name": "n" * 256},
+        {"phone_number": "123456", "name": "n" * (limit("PhoneNumberCreate", "name", "maxLength") + 1)},
         {"phone_number": "123456", "name": 5},
         {"phone_number": "123456", "e164_check_enabled": 1},
         {"phone_number": "123456", "e164_check_enabled": None},
@@ -80,6 +88,10 @@ def test_invalid_number_bodies_answer_422(body: dict[str, object]) -> None:
     api = Api()
     trunk = api.create_trunk()
     response = api.add_number(trunk["id"], body)
+    if spec_accepts("PhoneNumberCreate", body):
+        # Refused only by a pattern the spec has since dropped: the mock follows the spec.
+        assert response.status_code in (200, 201), response.text
+        return
     assert is_validation_error(response), response.text
     assert all(loc[0] == "body" for loc in error_locs(response))
     assert api.list_numbers(trunk["id"]).json() == []

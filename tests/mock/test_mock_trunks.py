@@ -13,6 +13,8 @@ from tests.mock.mock_support import (
     ip_based_body,
     is_plain_error,
     is_validation_error,
+    limit,
+    spec_accepts,
     userpass_body,
 )
 
@@ -112,18 +114,23 @@ def test_a_missing_required_field_answers_422(missing: str) -> None:
     ("field", "value"),
     [
         ("provider", ""),
-        ("provider", "p" * 256),
+        ("provider", "p" * (limit("SipTrunkCreate", "provider", "maxLength") + 1)),
         ("provider", None),
         ("auth_type", "password"),
         ("auth_type", None),
         ("gateways", []),
         ("name", "   "),
-        ("qualify_frequency", 86401),
+        ("qualify_frequency", limit("QualifyFrequency", "maximum") + 1),
         ("transport", "tls"),
     ],
 )
 def test_create_checks_fields_like_patch(field: str, value: object) -> None:
-    response = Api().create(userpass_body(**{field: value}))
+    body = userpass_body(**{field: value})
+    response = Api().create(body)
+    if spec_accepts("SipTrunkCreate", body):
+        # Refused only by a pattern or enum the spec has since dropped: the mock follows the spec.
+        assert response.status_code in (200, 201), response.text
+        return
     assert is_validation_error(response)
     assert all(loc[:2] == ["body", field] for loc in error_locs(response))
 
