@@ -19,6 +19,8 @@ from typing import Any, TypeGuard
 
 import httpx
 
+from contract_tests.spec import schema_validator
+
 TRUNKS_PATH = "/sip-trunks/trunks"
 NAME_PREFIX = "contract-test-"
 KEPT_PREFIX = "contract-kept-"
@@ -27,7 +29,6 @@ CLEAN_UP = "contract-clean-up"  # request extension: part of the clean-up, sent 
 HARMLESS_GATEWAY = "sip.invalid"
 # RFC 5737 documentation ranges: never routed, so a gateway there reaches no one.
 _TEST_NETS = [ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")]
-_GATEWAY_PATTERN = re.compile(r"^[A-Za-z0-9.-]+\Z")
 _TRUNK_PATH = re.compile(r"^/sip-trunks/trunks/(?P<trunk>[^/]+)(?P<rest>/.*)?\Z")
 _NUMBERS_PATH = re.compile(r"^/sip-trunks/trunks/[^/]+/numbers\Z")
 # A create whose answer is lost is looked up, then sent again if absent: this many sends at most.
@@ -204,7 +205,7 @@ class SafetyTransport(httpx.BaseTransport):
         trunk_body = path.startswith(TRUNKS_PATH) and not path.endswith("/numbers")
         if trunk_body and isinstance(changed, dict):
             name = changed.get("name")
-            if _is_valid_string(name, 255) and not name.startswith(self.ledger.name_prefix):
+            if _storable(name, "TrunkName") and not name.startswith(self.ledger.name_prefix):
                 changed["name"] = self.ledger.next_name()
             if isinstance(changed.get("gateways"), list):
                 changed["gateways"] = [_harmless_gateway(gateway) for gateway in changed["gateways"]]
@@ -223,7 +224,7 @@ class SafetyTransport(httpx.BaseTransport):
             return node
         copy = {key: self._known_passwords(value) for key, value in node.items()}
         password = copy.get("auth_password")
-        if _is_valid_string(password, 255) and password not in self.ledger.secrets:
+        if _storable(password, "Credential") and password not in self.ledger.secrets:
             copy["auth_password"] = self.ledger.new_password()
         return copy
 
@@ -314,7 +315,7 @@ def _harmless_gateway(gateway: object) -> object:
     if not isinstance(gateway, dict):
         return gateway
     address = gateway.get("gateway_address")
-    if not _is_valid_string(address, 253) or not _GATEWAY_PATTERN.search(address) or _is_harmless(address):
+    if not _storable(address, "GatewayAddress") or _is_harmless(address):
         return gateway
     return {**gateway, "gateway_address": HARMLESS_GATEWAY}
 
@@ -329,8 +330,14 @@ def _is_harmless(address: str) -> bool:
     return any(ip in net for net in _TEST_NETS)
 
 
-def _is_valid_string(value: object, max_length: int) -> TypeGuard[str]:
-    return isinstance(value, str) and 0 < len(value) <= max_length and bool(value.strip(" \t\r\n"))
+def _storable(value: object, schema: str) -> TypeGuard[str]:
+    """Whether `value` is a string the spec's schema `schema` accepts, so the API would store it."""
+    if not isinstance(value, str):
+        return False
+    try:
+        return bool(schema_validator(schema).is_valid(value))
+    except ValueError:  # a string JSON cannot carry (a lone surrogate): no API stores it
+        return False
 
 
 def _json_any(content: bytes) -> object:

@@ -84,3 +84,33 @@ def defaults_of(name: str) -> dict[str, Any]:
     """The `default` of every property of `#/components/schemas/<name>` that declares one."""
     properties = load_spec()["components"]["schemas"][name].get("properties", {})
     return {key: schema["default"] for key, schema in properties.items() if "default" in schema}
+
+
+def resolved(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` with its `$ref` chain followed; keywords next to a `$ref` win over the target's."""
+    while "$ref" in schema:
+        node: Any = load_spec()
+        for part in schema["$ref"].removeprefix("#/").split("/"):
+            node = node[part]
+        schema = {**node, **{key: value for key, value in schema.items() if key != "$ref"}}
+    return schema
+
+
+def schema_at(name: str, *path: str) -> dict[str, Any]:
+    """`#/components/schemas/<name>`, then down its properties (`items` steps into a list), resolved."""
+    schema = resolved({"$ref": f"{SCHEMA_REF}{name}"})
+    for step in path:
+        schema = resolved(schema["items"] if step == "items" else schema["properties"][step])
+    return schema
+
+
+def patch_accepts(body: object) -> bool:
+    """The spec's verdict on a PATCH body (its request-level rules included)."""
+    return bool(schema_validator("SipTrunkUpdate").is_valid(body))
+
+
+def valid_patch(body: dict[str, Any]) -> dict[str, Any]:
+    """`body`, once the spec agrees it is a valid PATCH: a check's chosen value, checked before use."""
+    if not patch_accepts(body):
+        raise AssertionError(f"the suite meant this PATCH as valid, but the spec refuses it: {body}")
+    return body

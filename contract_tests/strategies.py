@@ -13,11 +13,23 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from contract_tests.spec import load_spec, schema_validator
+from contract_tests.spec import schema_at, schema_validator
 
-TRANSPORTS: list[str] = load_spec()["components"]["schemas"]["Transport"]["enum"]
-MEDIA_ENCRYPTIONS: list[str] = load_spec()["components"]["schemas"]["MediaEncryption"]["enum"]
+TRANSPORTS: list[str] = schema_at("Transport")["enum"]
+MEDIA_ENCRYPTIONS: list[str] = schema_at("MediaEncryption")["enum"]
 CODECS = ["ulaw", "alaw", "g722", "g729", "opus", "gsm", "all"]
+
+
+def _integers(name: str) -> st.SearchStrategy[int]:
+    """Integers within the bounds the spec gives schema `name`."""
+    schema = schema_at(name)
+    return st.integers(schema.get("minimum"), schema.get("maximum"))
+
+
+def _lengths(name: str) -> tuple[int, int | None]:
+    schema = schema_at(name)
+    return schema.get("minLength", 0), schema.get("maxLength")
+
 
 _label = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=12)
 gateway_addresses = st.one_of(
@@ -30,7 +42,7 @@ gateway_addresses = st.one_of(
 gateways = st.lists(
     st.fixed_dictionaries(
         {"gateway_address": gateway_addresses},
-        optional={"port": st.integers(1, 65535), "priority": st.integers(1, 100)},
+        optional={"port": _integers("Port"), "priority": _integers("Priority")},
     ),
     min_size=1,
     max_size=4,
@@ -41,7 +53,16 @@ ip_addresses = st.tuples(_octet, _octet, _octet, _octet, st.none() | st.integers
 )
 ip_identifier_lists = st.lists(st.fixed_dictionaries({"ip_address": ip_addresses}), max_size=4)
 codec_lists = st.lists(st.sampled_from(CODECS), min_size=1, max_size=4, unique=True).map(",".join)
-descriptions = st.none() | st.text(max_size=40) | st.text(min_size=1000, max_size=1024)
+
+
+def _descriptions() -> st.SearchStrategy[str | None]:
+    """None, short ones, and (when the spec sets a maximum length) ones near it."""
+    longest = _lengths("Description")[1]
+    drawn: st.SearchStrategy[str | None] = st.none() | st.text(max_size=40)
+    return drawn if longest is None else drawn | st.text(min_size=max(0, longest - 24), max_size=longest)
+
+
+descriptions = _descriptions()
 credentials = st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=32)
 
 
@@ -73,7 +94,7 @@ def patch_fields(
         "inbound_enabled": st.booleans(),
         "outbound_leading_plus_enabled": st.booleans(),
         "is_active": st.booleans(),
-        "qualify_frequency": st.integers(0, 86400),
+        "qualify_frequency": _integers("QualifyFrequency"),
         "transport": st.sampled_from(TRANSPORTS),
         "media_encryption": st.sampled_from(MEDIA_ENCRYPTIONS),
         "media_encryption_optimistic": st.booleans(),

@@ -23,6 +23,7 @@ from contract_tests.model import CREDENTIALS
 from contract_tests.plugin import ContractPlugin
 from contract_tests.restore_record import restorable
 from contract_tests.safety import TRUNKS_PATH
+from contract_tests.spec import valid_patch
 from contract_tests.target import Target
 from contract_tests.trunks import Workbench
 
@@ -235,13 +236,15 @@ def test_bad_values_are_rejected_with_422(
 
 def test_one_bad_field_rejects_the_whole_patch(target: Target, workbench: Workbench, contract: ContractPlugin) -> None:
     trunk_id = workbench.trunk_id()
-    valid = {
-        "name": f"{target.ledger.name_prefix}-atomic",
-        "description": "must not be stored",
-        "gateways": [{"gateway_address": "atomic.sip.invalid"}],
-        "is_active": False,
-        "qualify_frequency": 30,
-    }
+    valid = valid_patch(
+        {
+            "name": f"{target.ledger.name_prefix}-atomic",
+            "description": "must not be stored",
+            "gateways": [{"gateway_address": "atomic.sip.invalid"}],
+            "is_active": False,
+            "qualify_frequency": 30,
+        }
+    )
     found = 0
     # Each field's last bad value: past a bound, outside the enum, against the pattern (bad_values.py).
     for bad_field in ("qualify_frequency", "transport", "allow"):

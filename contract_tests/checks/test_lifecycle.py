@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from contract_tests.model import GATEWAY_DEFAULTS
 from contract_tests.safety import TRUNKS_PATH
-from contract_tests.spec import defaults_of
+from contract_tests.spec import defaults_of, schema_validator
 from contract_tests.target import Target
 from contract_tests.trunks import Workbench
 
@@ -20,7 +21,13 @@ CREATE_DEFAULTS = defaults_of("SipTrunkCreate") | defaults_of("SipTrunk")
 
 
 def _number() -> str:
-    return "9990" + "".join(secrets.choice("0123456789") for _ in range(9))
+    """A random number the spec accepts with and without a leading '+'."""
+    digits = "9990" + "".join(secrets.choice("0123456789") for _ in range(9))
+    validator = schema_validator("PhoneNumberCreate")
+    assert all(validator.is_valid({"phone_number": prefix + digits}) for prefix in ("", "+")), (
+        f"the suite's phone number {digits} does not fit the spec's PhoneNumberCreate"
+    )
+    return digits
 
 
 @pytest.fixture
@@ -36,7 +43,8 @@ def test_create_applies_the_documented_defaults(kind: str, throwaway: Workbench)
     wrong = {key: trunk.get(key, "<absent>") for key, value in CREATE_DEFAULTS.items() if trunk.get(key) != value}
     assert not wrong, f"a {kind} trunk created without optional fields does not carry the defaults: {wrong}"
     gateway = trunk["gateways"][0]
-    assert (gateway.get("port"), gateway.get("priority")) == (5060, 1), f"gateway defaults: {gateway}"
+    wrong_gateway = {key: gateway.get(key) for key, value in GATEWAY_DEFAULTS.items() if gateway.get(key) != value}
+    assert not wrong_gateway, f"a gateway sent without port and priority lacks their defaults: {gateway}"
     assert trunk["auth_username"] == ("contract-test" if kind == "userpass" else None)
     assert throwaway.get(trunk["id"]) == trunk, "GET right after create differs from the create answer"
 

@@ -19,6 +19,7 @@ from hypothesis import example, given
 from contract_tests.hypothesis_settings import for_budget
 from contract_tests.model import CREDENTIALS, PATCHABLE, differences, expected_after
 from contract_tests.safety import TRUNKS_PATH
+from contract_tests.spec import patch_accepts, schema_at, valid_patch
 from contract_tests.strategies import MEDIA_ENCRYPTIONS, TRANSPORTS, patch_bodies
 from contract_tests.target import Target
 from contract_tests.trunks import Workbench
@@ -97,19 +98,31 @@ def test_patch_applies_exactly_the_sent_fields(
     patch_obeys_contract()
 
 
-EIGHT_GATEWAYS = [  # the most allowed, out of priority order, half without a port (default 5060)
-    {"gateway_address": f"gw{i}.sip.invalid", "priority": 8 - i} | ({"port": 5070 + i} if i % 2 else {})
-    for i in range(8)
-]
+def most_gateways() -> list[dict[str, Any]]:
+    """As many gateways as the spec allows, out of priority order, half without a port (default)."""
+    count = schema_at("SipTrunkUpdate", "gateways")["maxItems"]
+    lowest, highest = (schema_at("Priority")[key] for key in ("minimum", "maximum"))
+    ports = schema_at("Port")
+    return [
+        {"gateway_address": f"gw{i}.sip.invalid", "priority": max(lowest, min(highest, count - i))}
+        | ({"port": max(ports["minimum"], min(ports["maximum"], 5070 + i))} if i % 2 else {})
+        for i in range(count)
+    ]
 
 
 def alternatives(prefix: str) -> dict[str, list[Any]]:
-    """Valid values per PATCHable field, edge values first; one always differs from the stored one."""
-    return {
+    """Valid values per PATCHable field, edge values first (the spec's bounds); one always differs
+    from the stored one. Every value is checked against the spec before a check sends it."""
+    description, qualify = schema_at("Description"), schema_at("QualifyFrequency")
+    port, priority = schema_at("Port"), schema_at("Priority")
+    values = {
         "name": [f"{prefix}-线路-é", f"{prefix}-alone"],
-        "description": ["d" * 1024, "alone"],
+        "description": ["d" * description["maxLength"], "alone"],
         "auth_username": ["contract-alone-a", "contract-alone-b"],
-        "gateways": [EIGHT_GATEWAYS, [{"gateway_address": "192.0.2.20", "port": 65535, "priority": 100}]],
+        "gateways": [
+            most_gateways(),
+            [{"gateway_address": "192.0.2.20", "port": port["maximum"], "priority": priority["maximum"]}],
+        ],
         "ip_identifiers": [
             [{"ip_address": "192.0.2.1"}, {"ip_address": "198.51.100.0/24"}],
             [{"ip_address": "203.0.113.7"}],
@@ -119,11 +132,12 @@ def alternatives(prefix: str) -> dict[str, list[Any]]:
         "inbound_enabled": [True, False],
         "outbound_leading_plus_enabled": [True, False],
         "is_active": [True, False],
-        "qualify_frequency": [86400, 0, 60],
+        "qualify_frequency": [qualify["maximum"], qualify["minimum"], qualify["minimum"] + 1],
         "transport": TRANSPORTS,
         "media_encryption": MEDIA_ENCRYPTIONS,
         "media_encryption_optimistic": [True, False],
     }
+    return {field: [value for value in options if patch_accepts({field: value})] for field, options in values.items()}
 
 
 def changing_patch(field: str, values: list[Any], before: dict[str, Any]) -> dict[str, Any]:
@@ -141,6 +155,8 @@ def test_each_field_sent_alone_is_applied(
     trunk_id = workbench.trunk_id(kind)
     values = alternatives(target.ledger.name_prefix)
     assert set(values) == PATCHABLE, "the sweep must cover every PATCHable field of the contract"
+    empty = sorted(field for field, options in values.items() if not options)
+    assert not empty, f"the spec accepts none of the suite's values for {empty}"
     fields = sorted(PATCHABLE if workbench.throwaway else PATCHABLE - CREDENTIALS)
     before = workbench.get(trunk_id)
     for field in fields:
@@ -159,12 +175,14 @@ def test_empty_patch_changes_nothing(workbench: Workbench, api: AuthenticatedCli
 
 def test_same_patch_twice_gives_same_state(target: Target, workbench: Workbench, api: AuthenticatedClient) -> None:
     trunk_id = workbench.trunk_id()
-    patch = {
-        "name": f"{target.ledger.name_prefix}-twice",
-        "gateways": [{"gateway_address": "a.sip.invalid", "port": 5080}, {"gateway_address": "192.0.2.10"}],
-        "qualify_frequency": 120,
-        "description": "applied twice",
-    }
+    patch = valid_patch(
+        {
+            "name": f"{target.ledger.name_prefix}-twice",
+            "gateways": [{"gateway_address": "a.sip.invalid", "port": 5080}, {"gateway_address": "192.0.2.10"}],
+            "qualify_frequency": 120,
+            "description": "applied twice",
+        }
+    )
     first = assert_patch_obeys_contract(workbench, api, trunk_id, patch)
     second = assert_patch_obeys_contract(workbench, api, trunk_id, patch)
     assert not differences(first, second, gateways_replaced=True), "the same PATCH twice gave different trunks"
@@ -223,7 +241,7 @@ def test_unknown_trunk_answers_404(target: Target, api: AuthenticatedClient) -> 
     response = send_patch(api, missing, {"name": f"{target.ledger.name_prefix}-nowhere"})
     assert response.status_code == 404, f"PATCH on an unknown trunk id must answer 404, got {response.status_code}"
     assert isinstance(response.json().get("detail"), str), "404 must carry {'detail': <text>}"
-    invalid = send_patch(api, missing, {"qualify_frequency": -1})
+    invalid = send_patch(api, missing, {"qualify_frequency": schema_at("QualifyFrequency")["minimum"] - 1})
     assert invalid.status_code == 422, (
         f"an invalid body is checked before the lookup: expected 422, got {invalid.status_code}"
     )
