@@ -30,6 +30,7 @@ from contract_tests.restore_record import (
 )
 from contract_tests.safety import CLEAN_UP, KEPT_PREFIX, NAME_PREFIX, RESTORE, TRUNKS_PATH, SafetyTransport, TrunkLedger
 from contract_tests.settings import ConfigError, Settings
+from contract_tests.spec import SPEC_PATH
 from contract_tests.transports import BudgetTransport, ClientTransport, RetryTransport
 from contract_tests.undocumented import UndocumentedFields
 from contract_tests.wsgi_bridge import wsgi_app
@@ -138,7 +139,8 @@ def _in_process_mock(token: str, scenario: str | None) -> httpx.Client:
 
     from mock_api.app import create_app
 
-    app = create_app(token=token, scenario=scenario)
+    # The same spec the suite reads (CONTRACT_SPEC), so an edited copy moves the mock with it.
+    app = create_app(token=token, scenario=scenario, spec=SPEC_PATH)
     return TestClient(app, base_url=MOCK_BASE_URL, raise_server_exceptions=False)
 
 
