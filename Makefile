@@ -64,7 +64,7 @@ selftest: $(VENV_STAMP) ## The suite must catch every drift scenario of the mock
 	@$(BIN)/python scripts/selftest.py
 
 bench: $(VENV_STAMP) ## Detection vs stock Schemathesis, throughput, client overhead -> reports/bench.md
-	@$(BIN)/python scripts/bench.py
+	@$(BIN)/python -m bench
 
 mock: $(VENV_STAMP) ## Serve the embedded mock on 127.0.0.1:$MOCK_PORT with token $BOLNA_API_KEY (or dev-token)
 	@$(BIN)/python -m mock_api --port $(MOCK_PORT)

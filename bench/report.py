@@ -13,12 +13,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from bench_client import Overhead
-from bench_detection import Detection, DetectionPlan, Probe, tally
-from bench_tools import StockRun, SuiteRun
+from bench.client import Overhead
+from bench.detection import Detection, DetectionPlan, Probe, tally
+from bench.tools import StockRun, SuiteRun
 
 if TYPE_CHECKING:
-    from bench_first_contact import FirstContact
+    from bench.first_contact import FirstContact
 
 IN_PROCESS_SPEED_UP_TARGET = 3.0  # suite in-process / suite over loopback, requests per second
 CLIENT_OVERHEAD_TARGET = 1.5  # generated client / hand-written httpx, time per call

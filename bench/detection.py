@@ -12,8 +12,8 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench_processes import Interrupted, mock_token, served_mock, stop_all_children
-from bench_tools import StockRun, SuiteRun, run_stock, run_suite
+from bench.processes import Interrupted, mock_token, served_mock, stop_all_children
+from bench.tools import StockRun, SuiteRun, run_stock, run_suite
 
 HEADING = re.compile(r"^# === (?P<title>.+?) =+\s*$")
 KEBAB_LITERAL = re.compile(r'"([a-z0-9]+(?:-[a-z0-9]+)+)"')

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench_processes import BIN, ROOT, ProcessRun, clean_env, run_measured
+from bench.processes import BIN, ROOT, ProcessRun, clean_env, run_measured
 
 CONTRACT = BIN / "bolna-contract"
 SCHEMATHESIS = BIN / "schemathesis"

@@ -22,10 +22,11 @@ from typing import Any
 
 import httpx
 import yaml
-from bench_processes import ROOT
 from bolna_sip_trunks_client import AuthenticatedClient
 from bolna_sip_trunks_client.api.sip_trunks import update_sip_trunk
 from bolna_sip_trunks_client.models import SipTrunk, SipTrunkUpdate
+
+from bench.processes import ROOT
 
 BASE_URL = "http://testserver"
 TOKEN = "bench-token"

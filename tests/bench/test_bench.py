@@ -1,4 +1,4 @@
-"""scripts/bench.py's building blocks on a tiny budget: the figures are numbers, the tables well-formed.
+"""The bench's building blocks (`python -m bench`) on a tiny budget: the figures are numbers, the tables well-formed.
 
 Only the shape of the results is checked here; timing targets belong in the bench report.
 """
@@ -13,16 +13,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from bench_client import measure_client_overhead  # noqa: E402
-from bench_detection import Detection, DetectionPlan, Tally, calibrate, detect, drift_scenarios, tally  # noqa: E402
-from bench_processes import mock_token, run_measured  # noqa: E402
-from bench_report import Results, Sample, Series, as_json, as_markdown, markdown_table  # noqa: E402
-from bench_tools import suite_has_fail_fast  # noqa: E402
-
-from mock_api import SCENARIOS  # noqa: E402
+from bench.client import measure_client_overhead
+from bench.detection import Detection, DetectionPlan, Tally, calibrate, detect, drift_scenarios, tally
+from bench.processes import mock_token, run_measured
+from bench.report import Results, Sample, Series, as_json, as_markdown, markdown_table
+from bench.tools import suite_has_fail_fast
+from mock_api import SCENARIOS
 
 CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
 
@@ -156,7 +152,7 @@ def test_one_scenario_through_both_tools_gives_a_well_formed_report(tmp_path: Pa
 
 
 def test_first_contact_reports_findings_per_cause_and_discovery_requests() -> None:
-    from bench_first_contact import measure_first_contact
+    from bench.first_contact import measure_first_contact
 
     first = measure_first_contact(timeout=300)
 

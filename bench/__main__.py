@@ -2,8 +2,8 @@
 the cost of `make contract`, and a first contact with benign differences; written to
 reports/bench.md and reports/bench.json.
 
-Usage: python scripts/bench.py [--quick] [--scenarios a,b]
-                               [--parts detection,throughput,client,contract,first-contact]
+Usage: python -m bench [--quick] [--scenarios a,b]
+                       [--parts detection,throughput,client,contract,first-contact]
        (`make bench` runs it with the defaults; the full run takes about 20-30 minutes)
 
 All traffic stays on loopback (127.0.0.1). Runs that need a server get `python -m mock_api` on
@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from bench_client import measure_client_overhead
-from bench_detection import DetectionPlan, DriftScenario, calibrate, detect, drift_scenarios, stock_on_scenario, tally
-from bench_first_contact import measure_first_contact
-from bench_processes import ROOT, mock_token, served_mock, stop_all_children
-from bench_report import Calibration, Results, Sample, Series, as_json, as_markdown, now, number
-from bench_tools import StockRun, SuiteRun, live_settings, run_suite, suite_has_fail_fast
+from bench.client import measure_client_overhead
+from bench.detection import DetectionPlan, DriftScenario, calibrate, detect, drift_scenarios, stock_on_scenario, tally
+from bench.first_contact import measure_first_contact
+from bench.processes import ROOT, mock_token, served_mock, stop_all_children
+from bench.report import Calibration, Results, Sample, Series, as_json, as_markdown, now, number
+from bench.tools import StockRun, SuiteRun, live_settings, run_suite, suite_has_fail_fast
 
 PARTS = ("detection", "throughput", "client", "contract", "first-contact")
 QUICK_SCENARIOS = 4  # spread over the catalogue, which is grouped by category
@@ -50,7 +50,7 @@ class Options:
 
 
 def parse_options(argv: Sequence[str] | None) -> Options:
-    parser = argparse.ArgumentParser(prog="scripts/bench.py", description=__doc__.splitlines()[0] if __doc__ else "")
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 4 scenarios, 1 run per figure, small N")
     parser.add_argument("--scenarios", help="comma-separated drift scenarios (default: all; with --quick: 4)")
     parser.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated subset of {','.join(PARTS)}")
@@ -92,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     started = time.monotonic()
     results = Results(
-        command=shlex.join([".venv/bin/python", "scripts/bench.py", *(argv if argv is not None else sys.argv[1:])]),
+        command=shlex.join([".venv/bin/python", "-m", "bench", *(argv if argv is not None else sys.argv[1:])]),
         started_at=now(),
         machine=_machine(),
         quick=options.quick,

@@ -16,11 +16,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench_processes import ROOT, clean_env
-from bench_tools import live_settings
-
-sys.path.insert(0, str(ROOT))
-
+from bench.processes import ROOT, clean_env
+from bench.tools import live_settings
 from tests.fixtures.benign_server import serve_benign
 
 
