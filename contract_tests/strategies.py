@@ -17,6 +17,7 @@ from contract_tests.spec import schema_at, schema_validator
 
 TRANSPORTS: list[str] = schema_at("Transport")["enum"]
 MEDIA_ENCRYPTIONS: list[str] = schema_at("MediaEncryption")["enum"]
+AUTH_TYPES: list[str] = schema_at("AuthType")["enum"]
 CODECS = ["ulaw", "alaw", "g722", "g729", "opus", "gsm", "all"]
 
 
@@ -31,11 +32,12 @@ def _lengths(name: str) -> tuple[int, int | None]:
     return schema.get("minLength", 0), schema.get("maxLength")
 
 
+_octets = st.integers(0, 255)  # the parts of an IPv4 address (not a bound of the spec)
 _label = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=12)
 gateway_addresses = st.one_of(
     st.just("sip.invalid"),
     _label.map(lambda label: f"{label}.sip.invalid"),
-    st.tuples(st.sampled_from(["192.0.2", "198.51.100", "203.0.113"]), st.integers(0, 255)).map(
+    st.tuples(st.sampled_from(["192.0.2", "198.51.100", "203.0.113"]), _octets).map(
         lambda parts: f"{parts[0]}.{parts[1]}"
     ),
 )
@@ -47,7 +49,7 @@ gateways = st.lists(
     min_size=1,
     max_size=4,
 )
-_octet = st.integers(0, 255).map(str)
+_octet = _octets.map(str)
 ip_addresses = st.tuples(_octet, _octet, _octet, _octet, st.none() | st.integers(0, 32)).map(
     lambda p: ".".join(p[:4]) + ("" if p[4] is None else f"/{p[4]}")
 )

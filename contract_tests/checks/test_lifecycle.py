@@ -12,6 +12,7 @@ import pytest
 from contract_tests.model import GATEWAY_DEFAULTS
 from contract_tests.safety import TRUNKS_PATH
 from contract_tests.spec import defaults_of, schema_validator
+from contract_tests.strategies import AUTH_TYPES
 from contract_tests.target import Target
 from contract_tests.trunks import Workbench
 
@@ -37,7 +38,7 @@ def throwaway(workbench: Workbench) -> Workbench:
     return workbench
 
 
-@pytest.mark.parametrize("kind", ["userpass", "ip-based"])
+@pytest.mark.parametrize("kind", AUTH_TYPES)
 def test_create_applies_the_documented_defaults(kind: str, throwaway: Workbench) -> None:
     trunk = throwaway.create(kind)
     wrong = {key: trunk.get(key, "<absent>") for key, value in CREATE_DEFAULTS.items() if trunk.get(key) != value}

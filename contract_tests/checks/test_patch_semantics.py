@@ -20,11 +20,11 @@ from contract_tests.hypothesis_settings import for_budget
 from contract_tests.model import CREDENTIALS, PATCHABLE, differences, expected_after
 from contract_tests.safety import TRUNKS_PATH
 from contract_tests.spec import patch_accepts, schema_at, valid_patch
-from contract_tests.strategies import MEDIA_ENCRYPTIONS, TRANSPORTS, patch_bodies
+from contract_tests.strategies import AUTH_TYPES, MEDIA_ENCRYPTIONS, TRANSPORTS, patch_bodies
 from contract_tests.target import Target
 from contract_tests.trunks import Workbench
 
-KINDS = ["userpass", "ip-based"]
+KINDS = AUTH_TYPES  # a trunk of every kind the spec knows
 
 
 def send_patch(api: AuthenticatedClient, trunk_id: str, patch: dict[str, Any]) -> httpx.Response:
