@@ -297,16 +297,20 @@ class _Completer:
 
 
 def _values_by_key(document: Any) -> dict[str, list[Any]]:
-    """Every value the spec's examples give a key, by key name: stand-ins for patterned strings."""
+    """Every value the spec's examples give a key, by key name, in document order: stand-ins
+    for patterned strings."""
     found: dict[str, list[Any]] = {}
-    pending: list[Any] = [document]
-    while pending:
-        node = pending.pop()
+
+    def visit(node: Any) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
-                if not isinstance(value, (dict, list)):
+                if isinstance(value, (dict, list)):
+                    visit(value)
+                else:
                     found.setdefault(key, []).append(value)
-            pending += node.values()
         elif isinstance(node, list):
-            pending += node
+            for item in node:
+                visit(item)
+
+    visit(document)
     return found
