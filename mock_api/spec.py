@@ -9,6 +9,7 @@ is why the schemas' `if`/`then` parts are left to it), the order of checks (`app
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,10 @@ _FORMATTED = {
 }
 
 
+# libyaml's loader when PyYAML has it: the pure-Python one takes a tenth of a second per read.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class SpecError(ValueError):
     """The spec says something the mock cannot act on; the message names where."""
 
@@ -80,7 +85,7 @@ def load_spec(path: Path | str | None = None) -> dict[str, Any]:
     spec_path = Path(path) if path is not None else DEFAULT_SPEC
     try:
         with spec_path.open(encoding="utf-8") as handle:
-            document = yaml.safe_load(handle)
+            document = yaml.load(handle, Loader=_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise SpecError(f"cannot read the spec {spec_path}: {error}") from None
     if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):
@@ -89,7 +94,24 @@ def load_spec(path: Path | str | None = None) -> dict[str, Any]:
 
 
 def mock_spec(path: Path | str | None, resources: Mapping[str, Mapping[str, Operation]]) -> MockSpec:
-    """The checks and response schemas of every operation the mock serves, from the spec at `path`."""
+    """The checks and response schemas of every operation the mock serves, from the spec at `path`.
+
+    Read once per version of the file: apps made from an unchanged spec share what it gives.
+    """
+    spec_path = (Path(path) if path is not None else DEFAULT_SPEC).resolve()
+    try:
+        stat = spec_path.stat()
+    except OSError as error:
+        raise SpecError(f"cannot read the spec {spec_path}: {error.strerror}") from None
+    routes = tuple((route, tuple(methods.items())) for route, methods in resources.items())
+    return _read_mock_spec(spec_path, stat.st_mtime_ns, stat.st_size, routes)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_mock_spec(
+    path: Path, mtime_ns: int, size: int, routes: tuple[tuple[str, tuple[tuple[str, Operation], ...]], ...]
+) -> MockSpec:
+    resources = {route: dict(methods) for route, methods in routes}
     document = load_spec(path)
     bodies: dict[Operation, Fields] = {}
     responses: dict[tuple[Operation, int], Any] = {}
