@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from contract_tests.safety import HARMLESS_GATEWAY, TRUNKS_PATH
+from contract_tests.spec import schema_validator
 from contract_tests.target import Target
 
 DOCUMENTATION_CIDR = "192.0.2.0/24"  # RFC 5737: appears in allowlists, reaches no one
@@ -34,7 +35,11 @@ class Workbench:
             body |= {"auth_username": "contract-test", "auth_password": ledger.new_password()}
         else:
             body["ip_identifiers"] = [{"ip_address": DOCUMENTATION_CIDR}]
-        return body | fields
+        body |= fields
+        # The suite's chosen values, checked against the spec before they are sent as valid.
+        if not schema_validator("SipTrunkCreate").is_valid(body):
+            raise AssertionError(f"the suite meant a valid create body, but the spec refuses it: {sorted(body)}")
+        return body
 
     def create(self, kind: str = "userpass", **fields: Any) -> dict[str, Any]:
         """A new trunk; skips the check where this run may not create trunks."""
