@@ -87,7 +87,8 @@ def load_spec(path: Path | str | None = None) -> dict[str, Any]:
         with spec_path.open(encoding="utf-8") as handle:
             document = yaml.load(handle, Loader=_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise SpecError(f"cannot read the spec {spec_path}: {error}") from None
+        reason = " ".join(str(error).split())  # YAML's messages span lines; ours is one
+        raise SpecError(f"cannot read the spec {spec_path}: {reason}") from None
     if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):
         raise SpecError(f"{spec_path} is not an OpenAPI document with paths")
     return document
