@@ -44,6 +44,7 @@ from mock_api.validation import (
     Check,
     FieldError,
     Fields,
+    Integer,
     ListOf,
     Loc,
     Text,
@@ -576,6 +577,11 @@ def ip_address_trailing_newline(bodies: BodySchemas) -> BodySchemas:
     return _trunk_field(bodies, ("ip_identifiers", "ip_address"), python_dollar)
 
 
-@body_drift("gateway-port-zero-accepted", "the minimum of a gateway's port is not enforced: port 0 is stored")
+@body_drift("gateway-port-zero-accepted", "a gateway's port is held to one below the spec's minimum: port 0 is stored")
 def gateway_port_zero_accepted(bodies: BodySchemas) -> BodySchemas:
-    return _trunk_field(bodies, ("gateways", "port"), _without("minimum"))
+    def one_lower(check: Check) -> Check:
+        if not isinstance(check, Integer) or check.minimum is None:
+            raise ValueError("a gateway's port has no minimum in the spec to lower")
+        return replace(check, minimum=check.minimum - 1)
+
+    return _trunk_field(bodies, ("gateways", "port"), one_lower)
