@@ -19,9 +19,9 @@ import jsonschema_rs
 import yaml
 
 from mock_api.exchange import Operation
+from mock_api.spec_file import spec_path
 from mock_api.validation import Anything, Boolean, Check, Choice, Fields, Integer, ListOf, Text
 
-DEFAULT_SPEC = Path(__file__).resolve().parent.parent / "openapi.yaml"
 JSON = "application/json"
 # Keywords that constrain a value in ways these checks do not model: refused, never ignored.
 _UNSUPPORTED = (
@@ -82,15 +82,15 @@ class MockSpec:
 
 
 def load_spec(path: Path | str | None = None) -> dict[str, Any]:
-    spec_path = Path(path) if path is not None else DEFAULT_SPEC
+    source = Path(path) if path is not None else spec_path()
     try:
-        with spec_path.open(encoding="utf-8") as handle:
+        with source.open(encoding="utf-8") as handle:
             document = yaml.load(handle, Loader=_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         reason = " ".join(str(error).split())  # YAML's messages span lines; ours is one
-        raise SpecError(f"cannot read the spec {spec_path}: {reason}") from None
+        raise SpecError(f"cannot read the spec {source}: {reason}") from None
     if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):
-        raise SpecError(f"{spec_path} is not an OpenAPI document with paths")
+        raise SpecError(f"{source} is not an OpenAPI document with paths")
     return document
 
 
@@ -99,13 +99,13 @@ def mock_spec(path: Path | str | None, resources: Mapping[str, Mapping[str, Oper
 
     Read once per version of the file: apps made from an unchanged spec share what it gives.
     """
-    spec_path = (Path(path) if path is not None else DEFAULT_SPEC).resolve()
+    source = (Path(path) if path is not None else spec_path()).resolve()
     try:
-        stat = spec_path.stat()
+        stat = source.stat()
     except OSError as error:
-        raise SpecError(f"cannot read the spec {spec_path}: {error.strerror}") from None
+        raise SpecError(f"cannot read the spec {source}: {error.strerror}") from None
     routes = tuple((route, tuple(methods.items())) for route, methods in resources.items())
-    return _read_mock_spec(spec_path, stat.st_mtime_ns, stat.st_size, routes)
+    return _read_mock_spec(source, stat.st_mtime_ns, stat.st_size, routes)
 
 
 @functools.lru_cache(maxsize=8)

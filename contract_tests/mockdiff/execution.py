@@ -22,6 +22,7 @@ from contract_tests.mockdiff.compare import Answer, Difference, Labels, both_suc
 from contract_tests.mockdiff.steps import ROUTES, UNKNOWN, Step
 from contract_tests.mockdiff.values import NAME, PASSWORD
 from contract_tests.safety import CLEAN_UP, TRUNKS_PATH, Exchange
+from contract_tests.spec import SPEC_PATH
 from contract_tests.target import Target
 
 MOCK_URL = "http://mock.testserver"
@@ -65,7 +66,9 @@ def fresh_mock() -> Iterator[httpx.Client]:
     from mock_api.app import create_app
 
     token = secrets.token_urlsafe(16)
-    client = TestClient(create_app(token=token), base_url=MOCK_URL, raise_server_exceptions=False)
+    # The mock follows the spec the suite reads (CONTRACT_SPEC), as the embedded target does.
+    app = create_app(token=token, spec=SPEC_PATH)
+    client = TestClient(app, base_url=MOCK_URL, raise_server_exceptions=False)
     client.headers["Authorization"] = f"Bearer {token}"
     with client:
         yield client
