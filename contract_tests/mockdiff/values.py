@@ -43,12 +43,18 @@ def _ip_or_cidr(rng: random.Random) -> str:
     return address if rng.random() < 0.5 else f"{address}/{rng.randint(0, 32)}"
 
 
-# Strings whose pattern a random draw would rarely meet, keyed by the spec's pattern; a pattern
-# the spec gains without an entry here is drawn as plain text and caught by the schema check.
+def _codecs(rng: random.Random) -> str:
+    return ",".join(rng.sample(_CODECS, rng.randint(1, 3)))
+
+
+# Harmless strings for patterned fields a random draw would rarely satisfy, by field name (the
+# patterns themselves stay in the spec); a made value the field's schema refuses, or a pattern
+# without a maker here, is drawn as plain text and caught by the schema check.
 PATTERN_MAKERS: dict[str, Callable[[random.Random], str]] = {
-    "[^ \\t\\r\\n]": lambda rng: NAME + rng.choice(NAME_SUFFIXES),
-    "^[a-z0-9_]+(,[a-z0-9_]+)*$": lambda rng: ",".join(rng.sample(_CODECS, rng.randint(1, 3))),
-    "^[A-Za-z0-9.-]+$": _harmless_gateway,
+    "name": lambda rng: NAME + rng.choice(NAME_SUFFIXES),
+    "allow": _codecs,
+    "disallow": _codecs,
+    "gateway_address": _harmless_gateway,
 }
 IP_PATTERN_FIELD = "ip_address"
 
@@ -104,12 +110,16 @@ def valid_value(schema: dict[str, Any], rng: random.Random, field: str = "") -> 
 def _valid_string(schema: dict[str, Any], rng: random.Random, field: str) -> str:
     if field == IP_PATTERN_FIELD:
         return _ip_or_cidr(rng)
-    maker = PATTERN_MAKERS.get(schema.get("pattern", ""))
-    if maker is not None:
-        return maker(rng)
+    maker = PATTERN_MAKERS.get(field) if "pattern" in schema else None
+    if maker is not None and _accepts(schema, made := maker(rng)):
+        return made
     low, high = schema.get("minLength", 0), schema.get("maxLength", 40)
     length = high if rng.random() < 0.05 else rng.choice([low, rng.randint(low, min(high, 24))])
     return "".join(rng.choices(_TEXT, k=length)) or ("x" * low)
+
+
+def _accepts(schema: dict[str, Any], value: str) -> bool:
+    return bool(jsonschema_rs.validator_for({**schema, "components": load_spec()["components"]}).is_valid(value))
 
 
 class BodyMaker:

@@ -23,6 +23,7 @@ SMALLEST_TELLING_BOUND = 200
 # Literals that equal a bound by coincidence: (file, value) -> what they are.
 COINCIDENCES = {
     ("contract_tests/strategies.py", 255): "the largest part of an IPv4 address",
+    ("contract_tests/mockdiff/values.py", 255): "the largest part of an IPv4 address",
     ("mock_api/request_body.py", 1024): "bytes in a KiB, for the 1 MiB body limit",
     ("contract_tests/bounds.py", 65_536): "the ceiling of the search for an enforced length or list size",
 }
