@@ -111,6 +111,26 @@ class UsernameNotUpdated(TrunkStore):
         return super().merged(stored, {name: value for name, value in patch.items() if name != "auth_username"}, now)
 
 
+def write_leaking_into(source: str, target: str) -> type[TrunkStore]:
+    """A store whose PATCH of `source` also writes the sent value into `target` (both plain fields)."""
+    for name in (source, target):
+        if name not in PLAIN_FIELDS:
+            raise ValueError(f"a leaking write joins two plain trunk fields, not {name!r}")
+
+    class WriteLeaks(TrunkStore):
+        def merged(self, stored: Trunk, patch: Any, now: str) -> Trunk:
+            updated = super().merged(stored, patch, now)
+            return replace(updated, **{target: patch[source]}) if source in patch else updated
+
+    WriteLeaks.__name__ = WriteLeaks.__qualname__ = f"{source}_leaks_into_{target}"
+    return WriteLeaks
+
+
+store_drift("patch-write-leaks-into-another-field", "PATCH inbound_enabled also writes the sent value into is_active")(
+    write_leaking_into("inbound_enabled", "is_active")
+)
+
+
 # === array replacement ================================================================================
 
 

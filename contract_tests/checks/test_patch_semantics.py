@@ -79,6 +79,7 @@ def assert_patch_obeys_contract(
     return after
 
 
+@pytest.mark.phase("random")
 @pytest.mark.parametrize("kind", KINDS)
 def test_patch_applies_exactly_the_sent_fields(
     kind: str, target: Target, workbench: Workbench, api: AuthenticatedClient
@@ -147,11 +148,36 @@ def changing_patch(field: str, values: list[Any], before: dict[str, Any]) -> dic
     return (accepted or changed)[0]
 
 
+def contrast_patch(
+    patch: dict[str, Any], values: dict[str, list[Any]], fields: list[str], before: dict[str, Any]
+) -> dict[str, Any]:
+    """The other fields that hold the value `patch` sends, each set to another valid value.
+
+    A write that leaks into another field (the same value stored there too) is visible only where
+    that field held something else: a boolean the opposite of the one sent, a distinct string.
+    """
+    (sent,) = patch.values()
+    contrast: dict[str, Any] = {}
+    for other in fields:
+        if other in patch or before.get(other) != sent:
+            continue
+        for value in values[other]:
+            candidate = contrast | {other: value}
+            if value != sent and expected_after(before, candidate).status == 200:
+                contrast = candidate
+                break
+    return contrast
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_each_field_sent_alone_is_applied(
     kind: str, target: Target, workbench: Workbench, api: AuthenticatedClient
 ) -> None:
-    """Every PATCHable field, one at a time: random subsets may miss a field on a small budget."""
+    """Every PATCHable field, one at a time, while every other field holds something else.
+
+    Random subsets may miss a field on a small budget, and a write that also lands in another
+    field shows only where that field held a different value.
+    """
     trunk_id = workbench.trunk_id(kind)
     values = alternatives(target.ledger.name_prefix)
     assert set(values) == PATCHABLE, "the sweep must cover every PATCHable field of the contract"
@@ -160,9 +186,11 @@ def test_each_field_sent_alone_is_applied(
     fields = sorted(PATCHABLE if workbench.throwaway else PATCHABLE - CREDENTIALS)
     before = workbench.get(trunk_id)
     for field in fields:
-        before = assert_patch_obeys_contract(
-            workbench, api, trunk_id, changing_patch(field, values[field], before), before
-        )
+        patch = changing_patch(field, values[field], before)
+        contrast = contrast_patch(patch, values, fields, before)
+        if contrast:
+            before = assert_patch_obeys_contract(workbench, api, trunk_id, contrast, before)
+        before = assert_patch_obeys_contract(workbench, api, trunk_id, patch, before)
 
 
 def test_empty_patch_changes_nothing(workbench: Workbench, api: AuthenticatedClient) -> None:

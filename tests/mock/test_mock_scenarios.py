@@ -71,6 +71,13 @@ def userpass_username_is_updated(api: Api) -> None:
     assert api.patch(trunk["id"], {"auth_username": "new-user"}).json()["auth_username"] == "new-user"
 
 
+@probe("patch-write-leaks-into-another-field")
+def a_write_changes_only_its_field(api: Api) -> None:
+    trunk = api.create_trunk(userpass_body(inbound_enabled=False, is_active=False))
+    updated = api.patch(trunk["id"], {"inbound_enabled": True}).json()
+    assert (updated["inbound_enabled"], updated["is_active"]) == (True, False)
+
+
 # --- array replacement -----------------------------------------------------------------------------
 
 
