@@ -255,6 +255,7 @@ def _run(
         retries=target.retries.retries,
         seconds=time.monotonic() - started,
         first_failure_seconds=plugin.first_failure_at - started if plugin.first_failure_at else None,
+        first_failure_requests=plugin.first_failure_requests,
         outcomes={check: counts for check, counts in plugin.outcomes.items() if counts},
         findings=findings,
         complete=not interrupted and plugin.stopped is None,

@@ -38,6 +38,11 @@ CHECK_MODULES = {
     "undocumented-fields": "test_undocumented_fields.py",
 }
 _CHECK_BY_FILE = {file: check for check, file in CHECK_MODULES.items()}
+# Within that order, a run goes phase by phase: fixed probes that touch every family once and
+# cost a few requests each, then fixed sweeps, then random generation with what the budget has
+# left, and last the checks of everything the run saw. A test names its phase with
+# `@pytest.mark.phase("sweep")`; unmarked tests are probes.
+PHASES = ("probe", "sweep", "random", "whole-run")
 # What a calibration explores: bad values and the bounds behind them, and the answers' shapes.
 # No PATCH-semantics fuzzing: a first run on a new account wants the spec right before that.
 CALIBRATION_CHECKS = ["bad-values", "lifecycle", "conformance", "secrets", "undocumented-fields"]
@@ -53,9 +58,17 @@ class ContractPlugin:
         self.outcomes: dict[str, dict[str, int]] = {check: {} for check in CHECK_MODULES}
         self.stopped: str | None = None
         self.first_failure_at: float | None = None  # time.monotonic() of the first failure finding
+        self.first_failure_requests: int | None = None  # requests sent when it was seen
         self._exchanges_before = 0
         self._recorded_before = 0
         self._recorded = 0  # findings the checks recorded themselves, one per cause they saw
+
+    # -- order ------------------------------------------------------------------------------
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.addinivalue_line("markers", f"phase(name): when in a run the test goes, one of {', '.join(PHASES)}")
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        items.sort(key=phase_of)  # stable: the family order of CHECK_MODULES holds within a phase
 
     # -- fixtures --------------------------------------------------------------------------
     @pytest.fixture(scope="session")
@@ -105,8 +118,13 @@ class ContractPlugin:
             )
         )
         self._recorded += 1
-        if finding.severity == "failure" and self.first_failure_at is None:
+        if finding.severity == "failure":
+            self._failure_seen()
+
+    def _failure_seen(self) -> None:
+        if self.first_failure_at is None:
             self.first_failure_at = time.monotonic()
+            self.first_failure_requests = self.run_target.requests_sent
 
     def curl(self, response: httpx.Response) -> str:
         """The reproduction step of one answer a check got."""
@@ -152,8 +170,8 @@ class ContractPlugin:
             if finding.severity == "failure" and self._recorded > self._recorded_before:
                 return  # the check recorded what it found, cause by cause
             self.findings.append(finding)
-            if finding.severity == "failure" and self.first_failure_at is None:
-                self.first_failure_at = time.monotonic()
+            if finding.severity == "failure":
+                self._failure_seen()
 
     def _finding(self, item: pytest.Item, check: str, excinfo: pytest.ExceptionInfo[BaseException]) -> Finding:
         error = excinfo.value
@@ -215,6 +233,14 @@ def _cause(check: str, function: str, severity: str, detail: str) -> str:
     if fields and severity != "defect":
         return fingerprint(check, "fields-differ", *fields)
     return fingerprint(check, function, severity)
+
+
+def phase_of(item: pytest.Item) -> int:
+    marker = item.get_closest_marker("phase")
+    name = marker.args[0] if marker else PHASES[0]
+    if name not in PHASES:
+        raise ValueError(f"{item.nodeid}: unknown phase {name!r}; one of {', '.join(PHASES)}")
+    return PHASES.index(name)
 
 
 def check_of(item: pytest.Item) -> str:

@@ -47,6 +47,7 @@ class RunSummary:
     outcomes: dict[str, dict[str, int]]
     findings: list[Finding]
     first_failure_seconds: float | None = None
+    first_failure_requests: int | None = None  # requests sent when the first failure was seen
     complete: bool = True
     notes: list[str] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
@@ -130,6 +131,7 @@ def as_json(summary: RunSummary) -> str:
         "first_failure_seconds": None
         if summary.first_failure_seconds is None
         else round(summary.first_failure_seconds, 2),
+        "first_failure_requests": summary.first_failure_requests,
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "checks": summary.outcomes,
         "causes": {kind: len(summary.of_kind(kind)) for kind in KINDS},
