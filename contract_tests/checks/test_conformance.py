@@ -67,6 +67,7 @@ class TrunkPool:
         return self._current
 
 
+@pytest.mark.phase("random")
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["positive", "negative"])
 @pytest.mark.parametrize("label", OPERATIONS)
 def test_operation_conforms(
@@ -105,6 +106,7 @@ def test_operation_conforms(
         pytest.skip(f"no {mode.value} data can be generated for {label}")
 
 
+@pytest.mark.phase("random")
 def test_stateful_sequences_along_links(
     schema: BaseSchema, target: Target, workbench: Workbench, contract: ContractPlugin
 ) -> None:

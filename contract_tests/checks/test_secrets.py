@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from contract_tests.safety import TRUNKS_PATH
 from contract_tests.target import Target
 from contract_tests.trunks import Workbench
@@ -21,6 +23,7 @@ def test_password_is_never_returned(target: Target, workbench: Workbench) -> Non
     assert not leaks, "a response gave a password away: " + "; ".join(leaks)
 
 
+@pytest.mark.phase("whole-run")
 def test_no_response_of_the_run_contained_a_secret(target: Target) -> None:
     leaks = target.ledger.leaks
     assert not leaks, f"{len(leaks)} responses gave a secret away: " + "; ".join(leaks[:10])

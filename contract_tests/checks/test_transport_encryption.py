@@ -30,6 +30,7 @@ def _label(state: dict[str, Any]) -> str:
     return f"{state['transport']}+{state['media_encryption']}+optimistic={state['media_encryption_optimistic']}"
 
 
+@pytest.mark.phase("sweep")
 @pytest.mark.parametrize("stored", STORED_STATES, ids=[_label(state) for state in STORED_STATES])
 def test_combinations_on_top_of_stored_state(
     stored: dict[str, Any], workbench: Workbench, api: AuthenticatedClient

@@ -7,12 +7,15 @@ and always a failure for a key named like a write-only field.
 
 from __future__ import annotations
 
+import pytest
+
 from contract_tests.causes import fingerprint
 from contract_tests.findings import Finding
 from contract_tests.plugin import ContractPlugin
 from contract_tests.target import Target
 
 
+@pytest.mark.phase("whole-run")
 def test_no_write_only_key_in_any_response(target: Target) -> None:
     leaked = sorted(
         f"{extra.operation} {extra.status}: {extra.pointer}" for extra in target.undocumented.found if extra.write_only
@@ -20,6 +23,7 @@ def test_no_write_only_key_in_any_response(target: Target) -> None:
     assert not leaked, "responses carried write-only keys: " + "; ".join(leaked)
 
 
+@pytest.mark.phase("whole-run")
 def test_no_undocumented_key_in_any_response(target: Target, contract: ContractPlugin) -> None:
     shapes = target.undocumented.shapes
     found = 0
