@@ -193,6 +193,42 @@ def test_each_field_sent_alone_is_applied(
         before = assert_patch_obeys_contract(workbench, api, trunk_id, patch, before)
 
 
+def bound_encryption(stored: dict[str, Any]) -> tuple[dict[str, Any], str, str] | None:
+    """A transport and encryption the rule binds, a transport it then refuses, and an encryption that
+    allows that transport: (state, refused transport, allowing encryption), from the model."""
+    for encryption in MEDIA_ENCRYPTIONS:
+        for transport in TRANSPORTS:
+            state = {"transport": transport, "media_encryption": encryption}
+            if expected_after(stored, state).status != 200:
+                continue
+            bound = expected_after(stored, state).trunk
+            for other in TRANSPORTS:
+                if expected_after(bound, {"transport": other}).status != 400:
+                    continue
+                for allowing in MEDIA_ENCRYPTIONS:
+                    if expected_after(bound, {"transport": other, "media_encryption": allowing}).status == 200:
+                        return state, other, allowing
+    return None
+
+
+def test_each_merged_state_rule_once(workbench: Workbench, api: AuthenticatedClient) -> None:
+    """Each rule on the merged trunk refuses a PATCH once, from each side of it.
+
+    The transport-encryption sweep goes through every combination later; this is the cheap first look.
+    """
+    trunk_id = workbench.trunk_id("userpass")
+    before = workbench.get(trunk_id)
+    found = bound_encryption(before)
+    assert found is not None, "the contract's encryption rule binds no transport the spec lists"
+    state, refused, allowing = found
+    before = assert_patch_obeys_contract(workbench, api, trunk_id, state, before)
+    before = assert_patch_obeys_contract(workbench, api, trunk_id, {"transport": refused}, before)
+    moved = {"transport": refused, "media_encryption": allowing}
+    before = assert_patch_obeys_contract(workbench, api, trunk_id, moved, before)
+    assert_patch_obeys_contract(workbench, api, trunk_id, {"media_encryption": state["media_encryption"]}, before)
+    assert_patch_obeys_contract(workbench, api, workbench.trunk_id("ip-based"), {"ip_identifiers": []})
+
+
 def test_empty_patch_changes_nothing(workbench: Workbench, api: AuthenticatedClient) -> None:
     trunk_id = workbench.trunk_id()
     before = workbench.get(trunk_id)
