@@ -62,6 +62,8 @@ class ContractPlugin:
         self._exchanges_before = 0
         self._recorded_before = 0
         self._recorded = 0  # findings the checks recorded themselves, one per cause they saw
+        self._answer_failures = 0  # failures the observer of every answer reported
+        target.answers.report_to(self.answer_finding)
 
     # -- order ------------------------------------------------------------------------------
     def pytest_configure(self, config: pytest.Config) -> None:
@@ -121,6 +123,16 @@ class ContractPlugin:
         if finding.severity == "failure":
             self._failure_seen()
 
+    def answer_finding(self, finding: Finding) -> None:
+        """A finding about one answer, from the observer in the transport stack, whichever check sent it."""
+        step = self.last_curl()
+        self.findings.append(
+            replace(finding, title=self.scrub(finding.title), detail=self.scrub(finding.detail), reproduce=[step])
+        )
+        if finding.kind in ("breaking", "looser"):
+            self._answer_failures += 1
+            self._failure_seen()
+
     def _failure_seen(self) -> None:
         if self.first_failure_at is None:
             self.first_failure_at = time.monotonic()
@@ -165,6 +177,8 @@ class ContractPlugin:
         if report.when == "call" or report.outcome == "failed" or (report.when == "setup" and report.skipped):
             counts = self.outcomes.setdefault(check, {})
             counts[report.outcome] = counts.get(report.outcome, 0) + 1
+        if report.when == "call" and self._answer_failures and item.config.getoption("maxfail", 0) == 1:
+            item.session.shouldfail = "an answer broke the spec"  # --fail-fast, as a failed test stops it
         if report.failed and call.excinfo is not None:
             finding = self._finding(item, check, call.excinfo)
             if finding.severity == "failure" and self._recorded > self._recorded_before:

@@ -36,6 +36,7 @@ CREATE_ATTEMPTS = 3
 
 
 ResponseObserver = Callable[[str, str, int, object], None]  # method, path, status, JSON body
+AnswerObserver = Callable[[str, str, httpx.Response, object], None]  # method, path, answer, JSON body
 
 
 class RunInterrupted(KeyboardInterrupt):
@@ -132,11 +133,16 @@ class SafetyTransport(httpx.BaseTransport):
     """Refuses unsafe requests, keeps created trunks harmless and findable, watches for secrets."""
 
     def __init__(
-        self, inner: httpx.BaseTransport, ledger: TrunkLedger, observers: Sequence[ResponseObserver] = ()
+        self,
+        inner: httpx.BaseTransport,
+        ledger: TrunkLedger,
+        observers: Sequence[ResponseObserver] = (),
+        answer_observers: Sequence[AnswerObserver] = (),
     ) -> None:
         self._inner = inner
         self.ledger = ledger
         self._observers = list(observers)
+        self._answer_observers = list(answer_observers)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if self.ledger.stop_requested.is_set() and not request.extensions.get(CLEAN_UP):
@@ -290,6 +296,8 @@ class SafetyTransport(httpx.BaseTransport):
         self._watch_for_secrets(method, path, response, body)
         for observer in self._observers:
             observer(method, path, response.status_code, body)
+        for answer_observer in self._answer_observers:
+            answer_observer(method, path, response, body)
 
     def _watch_for_secrets(self, method: str, path: str, response: httpx.Response, body: object) -> None:
         text = response.content.decode("utf-8", "replace")

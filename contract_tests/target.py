@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 from bolna_sip_trunks_client import AuthenticatedClient
 
+from contract_tests.answers import AnswerChecks
 from contract_tests.profiles import Budget, budget_for
 from contract_tests.restore_record import (
     RecordError,
@@ -50,6 +51,7 @@ class Target:
     budget_meter: BudgetTransport
     retries: RetryTransport
     undocumented: UndocumentedFields
+    answers: AnswerChecks
     records_dir: Path
     desired_state: Path | None = None
     record: RestoreRecord | None = None  # what the existing trunk goes back to at the end
@@ -107,6 +109,7 @@ def open_target(settings: Settings) -> Target:
         base_url = settings.base_url
     ledger.add_secret(token)
     undocumented = UndocumentedFields()
+    answers = AnswerChecks()
     meter = BudgetTransport(base, max_requests=budget.max_requests, max_rate=budget.max_rate)
     retries = RetryTransport(meter, max_wait=min(30.0, budget.timeout * 2))
     target = Target(
@@ -115,8 +118,11 @@ def open_target(settings: Settings) -> Target:
         token=token,
         budget=budget,
         ledger=ledger,
-        transport=SafetyTransport(retries, ledger, observers=[undocumented.observe]),
+        transport=SafetyTransport(
+            retries, ledger, observers=[undocumented.observe], answer_observers=[answers.observe]
+        ),
         undocumented=undocumented,
+        answers=answers,
         budget_meter=meter,
         retries=retries,
         records_dir=settings.reports_dir,
