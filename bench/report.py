@@ -27,7 +27,8 @@ CONTRACT_MIB_TARGET = 500.0
 
 DETECTION_COLUMNS = (
     "scenario", "category", "stock", "stock first failure s", "stock run s", "stock cases", "stock failures",
-    "suite", "suite first finding s", "suite run s", "suite requests", "suite findings",
+    "suite", "suite first finding s", "suite requests to first finding", "suite run s", "suite requests",
+    "suite findings",
 )  # fmt: skip
 THROUGHPUT_COLUMNS = (
     "mode", "measured", "runs", "requests (median)", "run s (median)", "wall s (median)", "requests/s (median)",
@@ -188,6 +189,8 @@ def _detection(results: Results) -> str:
         "",
         *_budget_lines(calibration, results.stock, plan),
         "",
+        _requests_to_first_finding(detections, plan),
+        "",
         "Commands (one scenario `NAME`; `PORT`, `TOKEN` and `$TMP` differ per run):",
         "",
         "```sh",
@@ -227,6 +230,18 @@ def _budget_lines(calibration: Calibration | None, stock: Series | None, plan: D
     ]
 
 
+def _requests_to_first_finding(detections: list[Detection], plan: DetectionPlan) -> str:
+    counts = [d.suite.first_failure_requests for d in detections if d.suite and d.suite.caught]
+    known = [count for count in counts if count is not None]
+    if not known:
+        return "Requests to the suite's first finding: not recorded by this version of bolna-contract."
+    return (
+        f"Requests to the suite's first finding (profile {plan.suite_profile}, drift.json "
+        f"`first_failure_requests`), over the {len(known)} scenarios it caught: median "
+        f"{statistics.median(known):.0f}, maximum {max(known)}."
+    )
+
+
 def _suite_first_failure_basis(detections: list[Detection]) -> str:
     sources = sorted({d.suite.first_failure_source for d in detections if d.suite and d.suite.caught})
     return "; ".join(sources) if sources else "no failure found"
@@ -252,6 +267,7 @@ def _detection_row(detection: Detection) -> list[object]:
         "; ".join(stock.failures) if stock else None,
         _caught(suite, detection.suite_caught),
         number(suite.first_failure_seconds) if suite else None,
+        suite.first_failure_requests if suite else None,
         number(suite.wall_seconds) if suite else None,
         suite.requests if suite else None,
         _findings(suite.failures) if suite else None,

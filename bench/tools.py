@@ -57,6 +57,7 @@ class SuiteRun:
     requests: int | None
     first_failure_seconds: float | None
     first_failure_source: str  # where first_failure_seconds comes from
+    first_failure_requests: int | None  # drift.json: requests sent when the first failure was seen
     failures: tuple[str, ...]  # "[check] title" of each failure finding
     printed: str  # the console summary the suite printed
     peak_rss_mib: float | None
@@ -143,6 +144,7 @@ def _suite_result(command: str, run: ProcessRun, drift: dict[str, Any] | None, s
         requests=drift.get("requests"),
         first_failure_seconds=first,
         first_failure_source=source,
+        first_failure_requests=drift.get("first_failure_requests") if failures else None,
         failures=failures,
         printed=_console_summary(run.output_tail),
         peak_rss_mib=run.peak_rss_mib,

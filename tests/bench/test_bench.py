@@ -130,6 +130,7 @@ def test_one_scenario_through_both_tools_gives_a_well_formed_report(tmp_path: Pa
     assert suite.caught and suite.exit_code == 1 and suite.failures
     assert suite.first_failure_seconds is not None and 0 < suite.first_failure_seconds <= suite.wall_seconds
     assert suite.requests is not None and suite.requests > 0
+    assert suite.first_failure_requests is not None and 0 < suite.first_failure_requests <= suite.requests
     assert stock.exit_code in (0, 1) and stock.generated is not None and stock.generated > 0
     assert stock.caught == bool(stock.failures)
     assert "--max-examples 1" in stock.command and "$TMP" in stock.command
@@ -146,6 +147,7 @@ def test_one_scenario_through_both_tools_gives_a_well_formed_report(tmp_path: Pa
     for table in found:
         assert_well_formed(table)
     assert "qualify-frequency-as-string" in markdown
+    assert f"median {suite.first_failure_requests}, maximum {suite.first_failure_requests}" in markdown
     summary = document["detection_summary"]
     assert summary["scenarios"] == 1 and summary["suite"] == {"caught": 1, "missed": 0, "not_run": 0}
     assert document["suite_in_process"]["medians"]["requests"] == suite.requests
