@@ -43,6 +43,9 @@ _CHECK_BY_FILE = {file: check for check, file in CHECK_MODULES.items()}
 # left, and last the checks of everything the run saw. A test names its phase with
 # `@pytest.mark.phase("sweep")`; unmarked tests are probes.
 PHASES = ("probe", "sweep", "random", "whole-run")
+# Bad values come last among the probes: they send several values per field and measure the
+# bound behind any the API accepts, so the other families' single requests go first.
+LATE_PROBES = frozenset({"bad-values"})
 # What a calibration explores: bad values and the bounds behind them, and the answers' shapes.
 # No PATCH-semantics fuzzing: a first run on a new account wants the spec right before that.
 CALIBRATION_CHECKS = ["bad-values", "lifecycle", "conformance", "secrets", "undocumented-fields"]
@@ -70,7 +73,8 @@ class ContractPlugin:
         config.addinivalue_line("markers", f"phase(name): when in a run the test goes, one of {', '.join(PHASES)}")
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        items.sort(key=phase_of)  # stable: the family order of CHECK_MODULES holds within a phase
+        # Stable: the family order of CHECK_MODULES holds within a phase.
+        items.sort(key=lambda item: (phase_of(item), phase_of(item) == 0 and check_of(item) in LATE_PROBES))
 
     # -- fixtures --------------------------------------------------------------------------
     @pytest.fixture(scope="session")
