@@ -27,7 +27,7 @@ import jsonschema_rs
 
 from contract_tests.causes import fingerprint, looser_fingerprint, rule_at_instance, rule_from_schema_path
 from contract_tests.findings import Finding
-from contract_tests.spec import load_spec, without_closed_responses
+from contract_tests.spec import load_spec, resolved, without_closed_responses
 
 CHECK = "conformance"
 TEST = "every answer"
@@ -175,12 +175,7 @@ class AnswerChecks:
         return None
 
     def _resolve(self, node: dict[str, Any]) -> dict[str, Any]:
-        while "$ref" in node:
-            target: Any = self.spec
-            for part in node["$ref"].removeprefix("#/").split("/"):
-                target = target[part]
-            node = target
-        return node
+        return resolved(node, self.spec)
 
     @cached_property
     def _components(self) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from contract_tests.spec import load_spec, schema_validator
+from contract_tests.spec import load_spec, resolved, schema_validator
 
 SCHEMAS = ("components", "schemas")
 # Keywords whose loosening the run measures (bounds) or samples (patterns).
@@ -108,29 +108,19 @@ def rule_at_instance(schema: dict[str, Any], instance_path: list[str | int], key
     return Rule(component, path, keyword) if component and keyword in node else None
 
 
-def _resolved(node: dict[str, Any]) -> dict[str, Any]:
-    spec = load_spec()
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = spec
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
-
-
 def response_schema(method: str, path: str, status: int) -> dict[str, Any] | None:
     """The JSON schema the spec gives the answer `status` of `method path` (a path template)."""
     operation = load_spec()["paths"].get(path, {}).get(method.lower(), {})
     response = operation.get("responses", {}).get(str(status))
     if response is None:
         return None
-    schema = _resolved(response).get("content", {}).get("application/json", {}).get("schema")
+    schema = resolved(response).get("content", {}).get("application/json", {}).get("schema")
     return schema if isinstance(schema, dict) else None
 
 
 def request_component(method: str, path: str) -> str | None:
     """The component name of the JSON request body of `method path`, if it has one."""
     operation = load_spec()["paths"].get(path, {}).get(method.lower(), {})
-    schema = _resolved(operation.get("requestBody", {})).get("content", {}).get("application/json", {}).get("schema")
+    schema = resolved(operation.get("requestBody", {})).get("content", {}).get("application/json", {}).get("schema")
     ref = schema.get("$ref", "") if isinstance(schema, dict) else ""
     return ref.rsplit("/", 1)[-1] if ref.startswith("#/components/schemas/") else None

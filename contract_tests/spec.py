@@ -86,10 +86,11 @@ def defaults_of(name: str) -> dict[str, Any]:
     return {key: schema["default"] for key, schema in properties.items() if "default" in schema}
 
 
-def resolved(schema: dict[str, Any]) -> dict[str, Any]:
-    """`schema` with its `$ref` chain followed; keywords next to a `$ref` win over the target's."""
+def resolved(schema: dict[str, Any], document: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`schema` (or any spec object) with its `$ref` chain followed through `document` (default:
+    the spec); keywords next to a `$ref` win over the target's."""
     while "$ref" in schema:
-        node: Any = load_spec()
+        node: Any = load_spec() if document is None else document
         for part in schema["$ref"].removeprefix("#/").split("/"):
             node = node[part]
         schema = {**node, **{key: value for key, value in schema.items() if key != "$ref"}}

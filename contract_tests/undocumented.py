@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from contract_tests.spec import load_spec
+from contract_tests.spec import load_spec, resolved
 
 # Keys that must never come back, whatever else is added: their presence is a failure.
 WRITE_ONLY_KEYS = frozenset({"auth_password"})
@@ -91,12 +91,7 @@ class UndocumentedFields:
         return self._resolve(schema) if schema else None
 
     def _resolve(self, node: dict[str, Any]) -> dict[str, Any]:
-        while "$ref" in node:
-            target: Any = self.spec
-            for part in node["$ref"].removeprefix("#/").split("/"):
-                target = target[part]
-            node = target
-        return node
+        return resolved(node, self.spec)
 
     def _extra_keys(
         self, schema: dict[str, Any], body: object, pointer: str, place: tuple[str, str], label: str

@@ -16,7 +16,7 @@ from typing import Any
 import jsonschema_rs
 
 from contract_tests.bad_values import bad_values, bad_values_by_field
-from contract_tests.spec import load_spec, schema_validator
+from contract_tests.spec import load_spec, resolved, schema_validator
 
 # Placeholders a step carries in its body; each run of the steps fills in its own values, so a
 # replay never reuses a name, a password or a phone number an earlier run left on the account.
@@ -59,16 +59,6 @@ PATTERN_MAKERS: dict[str, Callable[[random.Random], str]] = {
 IP_PATTERN_FIELD = "ip_address"
 
 
-def resolve(schema: dict[str, Any]) -> dict[str, Any]:
-    spec = load_spec()
-    while "$ref" in schema:
-        node: Any = spec
-        for part in schema["$ref"].removeprefix("#/").split("/"):
-            node = node[part]
-        schema = {**node, **{k: v for k, v in schema.items() if k != "$ref"}}
-    return schema
-
-
 def _types(schema: dict[str, Any]) -> list[str]:
     declared = schema.get("type", [])
     return [declared] if isinstance(declared, str) else list(declared)
@@ -76,7 +66,7 @@ def _types(schema: dict[str, Any]) -> list[str]:
 
 def valid_value(schema: dict[str, Any], rng: random.Random, field: str = "") -> Any:
     """A value the (resolved) schema accepts, edge values (bounds, null) drawn often."""
-    schema = resolve(schema)
+    schema = resolved(schema)
     types = _types(schema)
     if "null" in types and rng.random() < 0.2:
         return None
@@ -90,7 +80,7 @@ def valid_value(schema: dict[str, Any], rng: random.Random, field: str = "") -> 
         high = schema.get("maximum", low + 1000)
         return rng.choice([low, high, rng.randint(low, high)])
     if kind == "array":
-        item = resolve(schema["items"])
+        item = resolved(schema["items"])
         low, high = schema.get("minItems", 0), schema.get("maxItems", 4)
         size = rng.choice([low, min(high, low + 3), rng.randint(low, min(high, low + 3))]) if high > low else low
         if rng.random() < 0.05:
@@ -132,7 +122,7 @@ class BodyMaker:
         self.create_schema: dict[str, Any] = schemas["SipTrunkCreate"]
         self.number_schema: dict[str, Any] = schemas["PhoneNumberCreate"]
         self.bad_update_values = bad_values_by_field()
-        self.auth_types: list[str] = resolve(self.create_schema["properties"]["auth_type"])["enum"]
+        self.auth_types: list[str] = resolved(self.create_schema["properties"]["auth_type"])["enum"]
 
     # -- trunks ----------------------------------------------------------------------------------
     def update_body(self) -> dict[str, Any]:
@@ -156,7 +146,7 @@ class BodyMaker:
         """A value the spec refuses for field `name`; mostly of the right JSON type (a bound, a
         pattern, an enum broken), since that is where servers' rules drift apart."""
         values = self.bad_update_values[name]
-        types = {"type": _types(resolve(self.update_fields[name]))}
+        types = {"type": _types(resolved(self.update_fields[name]))}
         right_type = [value for value in values if jsonschema_rs.is_valid(types, value)]
         return self.rng.choice(right_type if right_type and self.rng.random() < 0.7 else values)
 
