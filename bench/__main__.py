@@ -26,10 +26,10 @@ from pathlib import Path
 from types import FrameType
 
 from bench.client import measure_client_overhead
-from bench.detection import DetectionPlan, DriftScenario, calibrate, detect, drift_scenarios, stock_on_scenario, tally
+from bench.detection import DetectionPlan, DriftScenario, calibrate, detect, drift_scenarios, stock_on_scenario
 from bench.first_contact import measure_first_contact
 from bench.processes import ROOT, mock_token, served_mock, stop_all_children
-from bench.report import Calibration, Results, Sample, Series, as_json, as_markdown, now, number
+from bench.report import Calibration, Results, Sample, Series, as_json, as_markdown, first_findings, now, number
 from bench.tools import StockRun, SuiteRun, live_settings, run_suite, suite_has_fail_fast
 
 PARTS = ("detection", "throughput", "client", "contract", "first-contact")
@@ -171,7 +171,11 @@ def _run_parts(options: Options, results: Results) -> None:
     if "detection" in options.parts:
         assert results.calibration is not None
         plan = DetectionPlan(max_examples=results.calibration.max_examples, fail_fast=suite_has_fail_fast())
-        _step(f"detection: {len(options.scenarios)} scenarios x 2 tools, {plan.workers} at a time")
+        runs = 1 + len(plan.profiles)
+        _step(
+            f"detection: {len(options.scenarios)} scenarios x {runs} runs (stock, {', '.join(plan.profiles)}), "
+            f"{plan.workers} at a time"
+        )
         results.detection_plan = plan
         results.detection_measured_at = now()
         results.detections = detect(options.scenarios, plan)
@@ -251,9 +255,12 @@ def _write(results: Results, folder: Path) -> list[Path]:
 
 def _console_summary(results: Results) -> str:
     lines = ["", f"bench summary ({results.wall_seconds:.0f} s):"]
-    if results.detections is not None:
-        suite, stock = tally(d.suite for d in results.detections), tally(d.stock for d in results.detections)
-        lines.append(f"  detection: bolna-contract caught {suite}, stock Schemathesis {stock}")
+    if results.detections is not None and results.detection_plan is not None:
+        for row in first_findings(results.detections, results.detection_plan):
+            lines.append(
+                f"  detection, {row.tool}: caught {row.caught}; requests to the first finding: median "
+                f"{number(row.median, 0)}, maximum {row.maximum}"
+            )
         missed = [d.scenario.name for d in results.detections if d.suite_missed]
         if missed:
             lines.append(f"  bolna-contract missed: {', '.join(missed)}")

@@ -1,7 +1,8 @@
 """Which drift scenarios of the mock each tool catches, and how soon.
 
 Stock Schemathesis gets a budget of generated cases about equal to the requests the suite sends
-(`calibrate`); both then run against every scenario, two runs at a time on a 2-core machine.
+with its quick profile (`calibrate`); stock and the suite's profiles (quick, then default) then run
+against every scenario, two runs at a time on a 2-core machine.
 """
 
 from __future__ import annotations
@@ -158,8 +159,13 @@ def _interpolated(probes: list[Probe], target: int) -> int:
 class Detection:
     scenario: DriftScenario
     stock: StockRun | None = None
-    suite: SuiteRun | None = None
+    suites: dict[str, SuiteRun] = field(default_factory=dict)  # profile -> run
     problems: list[str] = field(default_factory=list)  # runs that could not happen
+    profile: str = "quick"  # the suite profile `suite` stands for: the one stock's budget matches
+
+    @property
+    def suite(self) -> SuiteRun | None:
+        return self.suites.get(self.profile)
 
     @property
     def stock_missed(self) -> bool:
@@ -204,12 +210,16 @@ def tally(runs: Iterable[StockRun | SuiteRun | None]) -> Tally:
 
 @dataclass(frozen=True)
 class DetectionPlan:
-    max_examples: int  # stock budget per operation (calibrated)
-    suite_profile: str = "quick"
+    max_examples: int  # stock budget per operation (calibrated against the first profile)
+    profiles: tuple[str, ...] = ("quick", "default")  # the suite's, each run on every scenario
     fail_fast: bool = False
     workers: int = 2
     stock_timeout: float = 420.0
     suite_timeout: float = 240.0
+
+    @property
+    def suite_profile(self) -> str:
+        return self.profiles[0]
 
 
 def stock_on_scenario(scenario: str | None, plan: DetectionPlan) -> StockRun:
@@ -218,26 +228,29 @@ def stock_on_scenario(scenario: str | None, plan: DetectionPlan) -> StockRun:
         return run_stock(base_url, token, plan.max_examples, timeout=plan.stock_timeout)
 
 
-def suite_on_scenario(scenario: str, plan: DetectionPlan) -> SuiteRun:
-    return run_suite(plan.suite_profile, scenario=scenario, fail_fast=plan.fail_fast, timeout=plan.suite_timeout)
+def suite_on_scenario(scenario: str, plan: DetectionPlan, profile: str) -> SuiteRun:
+    return run_suite(profile, scenario=scenario, fail_fast=plan.fail_fast, timeout=plan.suite_timeout)
 
 
 def detect(
     scenarios: list[DriftScenario], plan: DetectionPlan, report: Callable[[str], None] = print
 ) -> list[Detection]:
-    """Run both tools on every scenario, `plan.workers` runs at a time; one line per finished run."""
-    detections = {scenario.name: Detection(scenario) for scenario in scenarios}
+    """Run stock and every suite profile on every scenario, `plan.workers` runs at a time; one line
+    per finished run."""
+    detections = {scenario.name: Detection(scenario, profile=plan.suite_profile) for scenario in scenarios}
     with ThreadPoolExecutor(max_workers=plan.workers, thread_name_prefix="bench-detect") as pool:
-        futures: dict[Future[StockRun | SuiteRun], tuple[str, str]] = {}
+        futures: dict[Future[StockRun | SuiteRun], tuple[str, str]] = {}  # -> (tool, scenario)
         # Alternating the tools keeps both under the same load from the run beside them.
         for scenario in scenarios:
             futures[pool.submit(stock_on_scenario, scenario.name, plan)] = ("stock", scenario.name)
-            futures[pool.submit(suite_on_scenario, scenario.name, plan)] = ("suite", scenario.name)
+            for profile in plan.profiles:
+                submitted: Future[StockRun | SuiteRun] = pool.submit(suite_on_scenario, scenario.name, plan, profile)
+                futures[submitted] = (f"suite {profile}", scenario.name)
         try:
             for done, future in enumerate(as_completed(futures), 1):
                 tool, name = futures[future]
                 line = _record(detections[name], tool, future)
-                report(f"  [{done:>3}/{len(futures)}] {tool:<5} {name:<40} {line}")
+                report(f"  [{done:>3}/{len(futures)}] {tool:<13} {name:<40} {line}")
         except BaseException:
             # Without this the pool would wait for every running child to finish on its own.
             for future in futures:
@@ -258,9 +271,12 @@ def _record(detection: Detection, tool: str, future: Future[StockRun | SuiteRun]
     if isinstance(result, StockRun):
         detection.stock = result
     else:
-        detection.suite = result
+        detection.suites[tool.removeprefix("suite ")] = result
     if result.exit_code is None:
         return f"timed out after {result.wall_seconds:.0f} s"
     if not result.caught:
         return f"missed (exit {result.exit_code}, {result.wall_seconds:.1f} s)"
-    return f"caught at {result.first_failure_seconds or result.wall_seconds:.1f} s (run {result.wall_seconds:.1f} s)"
+    seconds = result.first_failure_seconds or result.wall_seconds
+    count = result.first_failure_requests
+    requests = f" after {count} request{'s' if count != 1 else ''}" if count else ""
+    return f"caught at {seconds:.1f} s{requests} (run {result.wall_seconds:.1f} s)"

@@ -24,12 +24,14 @@ IN_PROCESS_SPEED_UP_TARGET = 3.0  # suite in-process / suite over loopback, requ
 CLIENT_OVERHEAD_TARGET = 1.5  # generated client / hand-written httpx, time per call
 CONTRACT_SECONDS_TARGET = 60.0
 CONTRACT_MIB_TARGET = 500.0
+FIRST_FINDING_MEDIAN_TARGET = 100  # requests to the first finding, quick profile, median over scenarios
+FIRST_FINDING_MAX_TARGET = 600  # and the maximum
 
 DETECTION_COLUMNS = (
     "scenario", "category", "stock", "stock first failure s", "stock run s", "stock cases", "stock failures",
-    "suite", "suite first finding s", "suite requests to first finding", "suite run s", "suite requests",
-    "suite findings",
+    "suite", "suite first finding s", "suite run s", "suite requests", "suite findings",
 )  # fmt: skip
+FIRST_FINDING_COLUMNS = ("tool", "budget", "caught", "median", "maximum", "scenarios measured")
 THROUGHPUT_COLUMNS = (
     "mode", "measured", "runs", "requests (median)", "run s (median)", "wall s (median)", "requests/s (median)",
     "peak RSS MiB (median)", "exit codes",
@@ -184,12 +186,15 @@ def _detection(results: Results) -> str:
         f"Measured {results.detection_measured_at}, {plan.workers} runs at a time (each stock run with its own "
         "served mock on its own free loopback port).",
         "",
-        f"**bolna-contract caught {tally(d.suite for d in detections)}; "
-        f"stock Schemathesis caught {tally(d.stock for d in detections)}.**",
+        "**bolna-contract caught "
+        + ", ".join(
+            f"{tally(d.suites.get(profile) for d in detections)} ({profile} profile)" for profile in plan.profiles
+        )
+        + f"; stock Schemathesis caught {tally(d.stock for d in detections)}.**",
         "",
         *_budget_lines(calibration, results.stock, plan),
         "",
-        _requests_to_first_finding(detections, plan),
+        *_requests_to_first_finding(detections, plan, _budgets(results, plan)),
         "",
         "Commands (one scenario `NAME`; `PORT`, `TOKEN` and `$TMP` differ per run):",
         "",
@@ -197,10 +202,11 @@ def _detection(results: Results) -> str:
         "# served mock, for stock Schemathesis",
         ".venv/bin/python -m mock_api --port PORT --token TOKEN --scenario NAME",
         _example_command(detections, "stock"),
-        _example_command(detections, "suite"),
+        *(_example_command(detections, profile) for profile in plan.profiles),
         "```",
         "",
-        "Caught: stock = non-zero exit with failures in its report; suite = exit 1 with a failure finding.",
+        f"The table: stock, and the suite's {plan.suite_profile} profile. Caught: stock = non-zero exit with "
+        "failures in its report; suite = exit 1 with a failure finding.",
         "First failure: seconds from the tool's own start to its first failure, interpreter start-up excluded",
         "(stock: from its first NDJSON event, `LoadingStarted`, to the first failed `ScenarioFinished`; suite:",
         f"{_suite_first_failure_basis(detections)}). Run: wall time of the whole process, start-up included.",
@@ -210,7 +216,7 @@ def _detection(results: Results) -> str:
             (_detection_row(detection) for detection in detections),
         ),
     ]
-    lines += _misses(detections)
+    lines += _misses(detections, plan)
     return "\n".join(lines)
 
 
@@ -230,16 +236,92 @@ def _budget_lines(calibration: Calibration | None, stock: Series | None, plan: D
     ]
 
 
-def _requests_to_first_finding(detections: list[Detection], plan: DetectionPlan) -> str:
-    counts = [d.suite.first_failure_requests for d in detections if d.suite and d.suite.caught]
-    known = [count for count in counts if count is not None]
-    if not known:
-        return "Requests to the suite's first finding: not recorded by this version of bolna-contract."
-    return (
-        f"Requests to the suite's first finding (profile {plan.suite_profile}, drift.json "
-        f"`first_failure_requests`), over the {len(known)} scenarios it caught: median "
-        f"{statistics.median(known):.0f}, maximum {max(known)}."
-    )
+@dataclass(frozen=True)
+class FirstFindings:
+    """Requests to the first finding over the scenarios one tool (or profile) caught."""
+
+    tool: str
+    counts: list[int]  # one per scenario caught with a recorded count
+    caught: str  # the tally, "48/49"
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.counts) if self.counts else None
+
+    @property
+    def maximum(self) -> int | None:
+        return max(self.counts) if self.counts else None
+
+
+def first_findings(detections: list[Detection], plan: DetectionPlan) -> list[FirstFindings]:
+    """One row per suite profile, then stock Schemathesis."""
+    rows = []
+    for profile in plan.profiles:
+        runs = [d.suites.get(profile) for d in detections]
+        counts = [run.first_failure_requests for run in runs if run and run.caught and run.first_failure_requests]
+        rows.append(FirstFindings(f"bolna-contract, {profile} profile", counts, str(tally(runs))))
+    stock = [d.stock for d in detections]
+    counts = [run.first_failure_requests for run in stock if run and run.caught and run.first_failure_requests]
+    rows.append(FirstFindings("stock Schemathesis", counts, str(tally(stock))))
+    return rows
+
+
+def _budgets(results: Results, plan: DetectionPlan) -> list[str]:
+    """What each row of the requests table could spend: the profiles' requests on the clean mock
+    where this run measured them, and stock's `--max-examples`."""
+    measured = {"quick": results.suite_in_process, "default": results.contract}
+    budgets = []
+    for profile in plan.profiles:
+        series = measured.get(profile)
+        requests = series.median(lambda sample: sample.requests) if series else None
+        budgets.append(f"{profile} profile" + (f" ({requests:.0f} requests on the clean mock)" if requests else ""))
+    calibration = results.calibration
+    matched = f", matched to the {plan.suite_profile} profile's {calibration.target_requests}" if calibration else ""
+    return [*budgets, f"`--max-examples {plan.max_examples}`{matched}"]
+
+
+def _requests_to_first_finding(detections: list[Detection], plan: DetectionPlan, budgets: list[str]) -> list[str]:
+    rows = first_findings(detections, plan)
+    quick = rows[0]
+    met = None
+    if quick.median is not None and quick.maximum is not None:
+        met = quick.median <= FIRST_FINDING_MEDIAN_TARGET and quick.maximum <= FIRST_FINDING_MAX_TARGET
+    return [
+        "### Requests to the first finding",
+        "",
+        "The suite's probes come before its random generation, so in a scenario they catch, both profiles "
+        "find the drift at the same request; the profiles differ in what the random phases add after them.",
+        "",
+        "Per scenario, the requests sent up to the first failure: the suite's drift.json "
+        "`first_failure_requests` (the answer a check failed on included), stock's recorded interactions up "
+        "to and including the first one a check failed on. Median and maximum over the scenarios the tool "
+        "caught; a missed scenario has no figure and shows in the `caught` column.",
+        "",
+        markdown_table(
+            FIRST_FINDING_COLUMNS,
+            (
+                [row.tool, budget, row.caught, number(row.median, 0), row.maximum, len(row.counts)]
+                for row, budget in zip(rows, budgets, strict=True)
+            ),
+        ),
+        "",
+        f"Target for the {plan.suite_profile} profile: median ≤ {FIRST_FINDING_MEDIAN_TARGET} and maximum ≤ "
+        f"{FIRST_FINDING_MAX_TARGET}: {verdict(met)}.",
+        "",
+        markdown_table(
+            ["scenario", *(f"{profile} profile" for profile in plan.profiles), "stock"],
+            (
+                [d.scenario.name, *(_requests(d.suites.get(profile)) for profile in plan.profiles), _requests(d.stock)]
+                for d in detections
+            ),
+        ),
+    ]
+
+
+def _requests(run: StockRun | SuiteRun | None) -> object:
+    if run is None or not run.caught:
+        return _caught(run, caught=False)
+    return run.first_failure_requests
 
 
 def _suite_first_failure_basis(detections: list[Detection]) -> str:
@@ -249,7 +331,7 @@ def _suite_first_failure_basis(detections: list[Detection]) -> str:
 
 def _example_command(detections: list[Detection], tool: str) -> str:
     for detection in detections:
-        run = detection.stock if tool == "stock" else detection.suite
+        run = detection.stock if tool == "stock" else detection.suites.get(tool)
         if run is not None:
             return run.command.replace(detection.scenario.name, "NAME")
     return f"# no {tool} run happened"
@@ -267,7 +349,6 @@ def _detection_row(detection: Detection) -> list[object]:
         "; ".join(stock.failures) if stock else None,
         _caught(suite, detection.suite_caught),
         number(suite.first_failure_seconds) if suite else None,
-        suite.first_failure_requests if suite else None,
         number(suite.wall_seconds) if suite else None,
         suite.requests if suite else None,
         _findings(suite.failures) if suite else None,
@@ -290,7 +371,7 @@ def _caught(run: StockRun | SuiteRun | None, caught: bool) -> str:
     return "caught" if caught else f"**missed** (exit {run.exit_code})"
 
 
-def _misses(detections: list[Detection]) -> list[str]:
+def _misses(detections: list[Detection], plan: DetectionPlan) -> list[str]:
     lines: list[str] = []
     stock_missed = [detection for detection in detections if detection.stock_missed]
     if stock_missed:
@@ -304,14 +385,14 @@ def _misses(detections: list[Detection]) -> list[str]:
                 ([d.scenario.name, d.scenario.miss_reason, d.scenario.description] for d in stock_missed),
             ),
         ]
-    suite_missed = [detection for detection in detections if detection.suite_missed]
-    lines += ["", "### What bolna-contract missed", ""]
-    if not suite_missed:
-        lines.append("Nothing: every scenario it ran ended with exit 1 and at least one failure finding.")
-    for detection in suite_missed:
-        printed = detection.suite.printed if detection.suite else ""
-        lines += [f"- `{detection.scenario.name}` ({detection.scenario.description}); it printed:", ""]
-        lines += ["  ```text", *(f"  {line}" for line in printed.splitlines()), "  ```"]
+    for profile in plan.profiles:
+        missed = [(d, run) for d in detections if (run := d.suites.get(profile)) is not None and not run.caught]
+        lines += ["", f"### What bolna-contract missed ({profile} profile)", ""]
+        if not missed:
+            lines.append("Nothing: every scenario it ran ended with exit 1 and at least one failure finding.")
+        for detection, run in missed:
+            lines += [f"- `{detection.scenario.name}` ({detection.scenario.description}); it printed:", ""]
+            lines += ["  ```text", *(f"  {line}" for line in run.printed.splitlines()), "  ```"]
     problems = [f"- `{d.scenario.name}`: {problem}" for d in detections for problem in d.problems]
     if problems:
         lines += ["", "### Runs that could not happen", "", *problems]
@@ -523,9 +604,17 @@ def as_json(results: Results) -> str:
                 "peak_rss_mib": series.median(lambda sample: sample.peak_rss_mib),
             }
     if results.detections is not None:
+        plan = results.detection_plan or DetectionPlan(max_examples=0)
         document["detection_summary"] = {
             "scenarios": len(results.detections),
             "suite": asdict(tally(d.suite for d in results.detections)),
+            "suite_by_profile": {
+                profile: asdict(tally(d.suites.get(profile) for d in results.detections)) for profile in plan.profiles
+            },
+            "requests_to_first_finding": {
+                row.tool: {"median": row.median, "maximum": row.maximum, "scenarios": len(row.counts)}
+                for row in first_findings(results.detections, plan)
+            },
             "stock": asdict(tally(d.stock for d in results.detections)),
             "stock_missed": {d.scenario.name: d.scenario.miss_reason for d in results.detections if d.stock_missed},
             "suite_missed": [d.scenario.name for d in results.detections if d.suite_missed],

@@ -3,7 +3,8 @@
 - `bolna-contract` (this kit's suite): exit code, drift.json, and its progress lines, whose
   `findings N` column tells when the first finding appeared.
 - stock `schemathesis run`: exit code, its JSON run report, and its NDJSON event stream, whose
-  timestamped `ScenarioFinished` events tell when the first failure appeared.
+  timestamped `ScenarioFinished` events tell when the first failure appeared, and whose recorded
+  interactions (one per request sent) tell how many requests came before it.
 """
 
 from __future__ import annotations
@@ -184,6 +185,7 @@ class StockRun:
     run_seconds: float | None  # the JSON report's `running_time`
     generated: int | None  # test cases generated, one request each
     first_failure_seconds: float | None  # from the first NDJSON event (start-up excluded) to the first failure
+    first_failure_requests: int | None  # interactions recorded up to and including the first failing one
     failures: tuple[str, ...]  # "ST108 Response violates schema x4"
     errors: int
     seed: str | None
@@ -222,7 +224,7 @@ def run_stock(base_url: str, token: str, max_examples: int, *, timeout: float) -
         command = stock_command(base_url, token, max_examples, scratch)
         run = run_measured(command, env=clean_env(), cwd=Path(scratch), timeout=timeout)
         report = _read_json(Path(scratch) / "run.json") or {}
-        events = _read_events(Path(scratch) / "events.ndjson")
+        events = read_events(Path(scratch) / "events.ndjson")
     # A run stopped at its timeout writes no JSON report; its event stream still names the failures.
     failures = _report_failures(report) or events.failed_checks
     display = shown(stock_command("http://127.0.0.1:PORT", "TOKEN", max_examples, TEMP))
@@ -234,6 +236,7 @@ def run_stock(base_url: str, token: str, max_examples: int, *, timeout: float) -
         run_seconds=report.get("running_time"),
         generated=report.get("test_cases", {}).get("generated"),
         first_failure_seconds=events.first_failure_seconds,
+        first_failure_requests=events.first_failure_requests,
         failures=failures,
         errors=len(report.get("errors", [])),
         seed=str(report["seed"]) if "seed" in report else None,
@@ -249,11 +252,14 @@ def _report_failures(report: dict[str, Any]) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class _Events:
-    """What the NDJSON event stream says: when the run started, and when and how scenarios failed."""
+class Events:
+    """What the NDJSON event stream says: when the run started, when each request was answered,
+    and when and how scenarios failed."""
 
     started: float | None  # epoch of `LoadingStarted`, the first event (after interpreter start-up)
     failures: list[tuple[float, tuple[str, ...]]]  # (epoch, failed check names) per failed scenario
+    answered: list[float]  # epoch of every recorded interaction: one request each
+    failing: list[float]  # epoch of every interaction a check failed on
 
     @property
     def first_failure_seconds(self) -> float | None:
@@ -262,19 +268,43 @@ class _Events:
         return min(stamp for stamp, _ in self.failures) - self.started
 
     @property
+    def first_failure_requests(self) -> int | None:
+        """Requests sent up to and including the first one a check failed on."""
+        if not self.failing:
+            return None
+        first = min(self.failing)
+        return sum(1 for stamp in self.answered if stamp <= first)
+
+    @property
     def failed_checks(self) -> tuple[str, ...]:
         return tuple(sorted({name for _, names in self.failures for name in names}))
 
 
-def _read_events(path: Path) -> _Events:
+def read_events(path: Path) -> Events:
     started: float | None = None
-    failures = []
+    failures: list[tuple[float, tuple[str, ...]]] = []
+    answered: list[float] = []
+    failing: list[float] = []
     for kind, event in _events(path, ("LoadingStarted", "ScenarioFinished")):
         if kind == "LoadingStarted" and started is None:
             started = float(event["timestamp"])
-        elif kind == "ScenarioFinished" and event.get("status") == "failure":
+            continue
+        if kind != "ScenarioFinished":
+            continue
+        recorder = event.get("recorder") or {}
+        stamps = {case: float(item["timestamp"]) for case, item in recorder.get("interactions", {}).items()}
+        answered += stamps.values()
+        if event.get("status") == "failure":
             failures.append((float(event["timestamp"]), _failed_checks(event)))
-    return _Events(started, failures)
+            failed = [stamps[case] for case in _failed_cases(recorder) if case in stamps]
+            # A failure on no recorded interaction is placed after the scenario's last one.
+            failing.append(min(failed) if failed else max(stamps.values(), default=float(event["timestamp"])))
+    return Events(started, failures, answered, failing)
+
+
+def _failed_cases(recorder: dict[str, Any]) -> list[str]:
+    checks = recorder.get("checks", {})
+    return [case for case, results in checks.items() if any(check.get("status") == "failure" for check in results)]
 
 
 def _events(path: Path, kinds: tuple[str, ...]) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -17,7 +17,7 @@ from bench.client import measure_client_overhead
 from bench.detection import Detection, DetectionPlan, Tally, calibrate, detect, drift_scenarios, tally
 from bench.processes import mock_token, run_measured
 from bench.report import Results, Sample, Series, as_json, as_markdown, markdown_table
-from bench.tools import suite_has_fail_fast
+from bench.tools import read_events, suite_has_fail_fast
 from mock_api import SCENARIOS
 
 CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
@@ -117,22 +117,63 @@ def test_a_measured_run_is_stopped_at_its_timeout(tmp_path: Path) -> None:
     assert "started" in run.output_tail
 
 
-def test_one_scenario_through_both_tools_gives_a_well_formed_report(tmp_path: Path) -> None:
+def _scenario(stamp: float, status: str, cases: list[tuple[str, float, bool]]) -> str:
+    """One `ScenarioFinished` line: (case id, answered at, failed) per recorded interaction."""
+    recorder = {
+        "interactions": {case: {"timestamp": at} for case, at, _ in cases},
+        "checks": {case: [{"name": "status_code_conformance", "status": "failure" if bad else "success"}]
+                   for case, _, bad in cases},
+    }  # fmt: skip
+    return json.dumps({"ScenarioFinished": {"timestamp": stamp, "status": status, "recorder": recorder}})
+
+
+def test_stock_requests_are_counted_up_to_the_first_failing_interaction(tmp_path: Path) -> None:
+    events = tmp_path / "events.ndjson"
+    lines = [
+        json.dumps({"LoadingStarted": {"timestamp": 100.0}}),
+        _scenario(103.0, "success", [("a", 101.0, False), ("b", 102.0, False), ("c", 103.0, False)]),
+        # Listed out of order on purpose: the count follows the answers' times, not the file's order.
+        _scenario(107.0, "failure", [("f", 106.0, True), ("d", 104.0, False), ("e", 105.0, True)]),
+        _scenario(109.0, "failure", [("g", 108.0, True)]),
+        '{"ScenarioFinished": {"timestamp": 110.0, "recor',  # cut short by a stopped run
+    ]
+    events.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    read = read_events(events)
+
+    assert read.first_failure_requests == 5  # a, b, c, d, then e failed
+    assert read.first_failure_seconds == 7.0
+    assert len(read.answered) == 7
+    assert read.failed_checks == ("status_code_conformance",)
+
+
+def test_a_run_without_failures_has_no_requests_to_a_first_failure(tmp_path: Path) -> None:
+    events = tmp_path / "events.ndjson"
+    events.write_text(_scenario(1.0, "success", [("a", 1.0, False)]) + "\n", encoding="utf-8")
+
+    assert read_events(events).first_failure_requests is None
+
+
+def test_one_scenario_through_every_tool_gives_a_well_formed_report(tmp_path: Path) -> None:
     plan = DetectionPlan(max_examples=1, fail_fast=suite_has_fail_fast(), stock_timeout=120, suite_timeout=120)
     progress: list[str] = []
 
     [detection] = detect(drift_scenarios(["qualify-frequency-as-string"]), plan, report=progress.append)
 
-    assert len(progress) == 2 and not detection.problems
+    assert len(progress) == 3 and not detection.problems
+    assert set(detection.suites) == {"quick", "default"} and detection.suite is detection.suites["quick"]
     suite, stock = detection.suite, detection.stock
     assert suite is not None and stock is not None
-    # A response field of the wrong type: the suite's PATCH checks see it on any trunk.
-    assert suite.caught and suite.exit_code == 1 and suite.failures
-    assert suite.first_failure_seconds is not None and 0 < suite.first_failure_seconds <= suite.wall_seconds
-    assert suite.requests is not None and suite.requests > 0
-    assert suite.first_failure_requests is not None and 0 < suite.first_failure_requests <= suite.requests
+    # A response field of the wrong type: the suite's PATCH checks see it on any trunk, in any profile.
+    for run in detection.suites.values():
+        assert run.caught and run.exit_code == 1 and run.failures
+        assert run.first_failure_seconds is not None and 0 < run.first_failure_seconds <= run.wall_seconds
+        assert run.requests is not None and run.requests > 0
+        assert run.first_failure_requests is not None and 0 < run.first_failure_requests <= run.requests
     assert stock.exit_code in (0, 1) and stock.generated is not None and stock.generated > 0
     assert stock.caught == bool(stock.failures)
+    if stock.caught:
+        assert stock.first_failure_requests is not None and 0 < stock.first_failure_requests <= stock.generated
     assert "--max-examples 1" in stock.command and "$TMP" in stock.command
 
     sample = Sample.of(suite)
@@ -147,9 +188,13 @@ def test_one_scenario_through_both_tools_gives_a_well_formed_report(tmp_path: Pa
     for table in found:
         assert_well_formed(table)
     assert "qualify-frequency-as-string" in markdown
-    assert f"median {suite.first_failure_requests}, maximum {suite.first_failure_requests}" in markdown
+    [row] = [line for line in markdown.splitlines() if line.startswith("| bolna-contract, quick profile |")]
+    assert f"| quick profile ({suite.requests} requests on the clean mock) | 1/1 |" in row
     summary = document["detection_summary"]
     assert summary["scenarios"] == 1 and summary["suite"] == {"caught": 1, "missed": 0, "not_run": 0}
+    assert summary["suite_by_profile"]["default"] == {"caught": 1, "missed": 0, "not_run": 0}
+    quick = summary["requests_to_first_finding"]["bolna-contract, quick profile"]
+    assert quick == {"median": suite.first_failure_requests, "maximum": suite.first_failure_requests, "scenarios": 1}
     assert document["suite_in_process"]["medians"]["requests"] == suite.requests
 
 
