@@ -111,8 +111,9 @@ class UsernameNotUpdated(TrunkStore):
         return super().merged(stored, {name: value for name, value in patch.items() if name != "auth_username"}, now)
 
 
-def write_leaking_into(source: str, target: str) -> type[TrunkStore]:
-    """A store whose PATCH of `source` also writes the sent value into `target` (both plain fields)."""
+def write_leaking_into(source: str, target: str, *, negated: bool = False) -> type[TrunkStore]:
+    """A store whose PATCH of `source` also writes the sent value into `target` (both plain fields);
+    `negated`: the opposite of the sent boolean."""
     for name in (source, target):
         if name not in PLAIN_FIELDS:
             raise ValueError(f"a leaking write joins two plain trunk fields, not {name!r}")
@@ -120,9 +121,13 @@ def write_leaking_into(source: str, target: str) -> type[TrunkStore]:
     class WriteLeaks(TrunkStore):
         def merged(self, stored: Trunk, patch: Any, now: str) -> Trunk:
             updated = super().merged(stored, patch, now)
-            return replace(updated, **{target: patch[source]}) if source in patch else updated
+            if source not in patch:
+                return updated
+            sent = patch[source]
+            written: Any = not sent if negated and isinstance(sent, bool) else sent
+            return replace(updated, **{target: written})
 
-    WriteLeaks.__name__ = WriteLeaks.__qualname__ = f"{source}_leaks_into_{target}"
+    WriteLeaks.__name__ = WriteLeaks.__qualname__ = f"{source}_leaks_{'negated_' if negated else ''}into_{target}"
     return WriteLeaks
 
 
