@@ -4,7 +4,7 @@ reports/bench.md and reports/bench.json.
 
 Usage: python -m bench [--quick] [--scenarios a,b]
                        [--parts detection,throughput,client,contract,first-contact]
-       (`make bench` runs it with the defaults; the full run takes about 20-30 minutes)
+       (`make bench` runs it with the defaults; the full run takes about 12 minutes on 2 cores)
 
 All traffic stays on loopback (127.0.0.1). Runs that need a server get `python -m mock_api` on
 a free port; every child process is stopped when the bench ends, however it ends.
