@@ -97,6 +97,21 @@ def resolved(schema: dict[str, Any], document: dict[str, Any] | None = None) -> 
     return schema
 
 
+def json_type(value: object) -> str:
+    """The JSON type name of a decoded JSON value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, list):
+        return "array"
+    return "object" if isinstance(value, dict) else "string"
+
+
 def schema_at(name: str, *path: str) -> dict[str, Any]:
     """`#/components/schemas/<name>`, then down its properties (`items` steps into a list), resolved."""
     schema = resolved({"$ref": f"{SCHEMA_REF}{name}"})

@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from contract_tests.spec import load_spec, resolved
+from contract_tests.spec import json_type, load_spec, resolved
 
 # Keys that must never come back, whatever else is added: their presence is a failure.
 WRITE_ONLY_KEYS = frozenset({"auth_password"})
@@ -124,17 +124,3 @@ class UndocumentedFields:
                 extras += self._extra_keys(schema["items"], item, f"{pointer}/*", (component, f"{path}/items"), label)
             return extras
         return []
-
-
-def json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, list):
-        return "array"
-    return "object" if isinstance(value, dict) else "string"
