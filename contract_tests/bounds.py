@@ -78,11 +78,15 @@ def discover(
     stopped = ""
 
     def ask(value: int) -> bool | None:
-        nonlocal probes
-        if probes >= max_probes:
-            return None
-        probes += 1
-        return accepts(value)
+        """`accepts(value)` within the probe limit; None (and why, in `stopped`) ends the search."""
+        nonlocal probes, stopped
+        answer = None
+        if probes < max_probes:
+            probes += 1
+            answer = accepts(value)
+        if answer is None:
+            stopped = "request limit" if probes >= max_probes else "stopped"
+        return answer
 
     step = max(1, abs(documented))
     while first_refused is None:
@@ -93,7 +97,6 @@ def discover(
             break  # at the ceiling already
         answer = ask(candidate)
         if answer is None:
-            stopped = "request limit" if probes >= max_probes else "stopped"
             break
         if answer:
             last_accepted = candidate
@@ -104,7 +107,6 @@ def discover(
         middle = (last_accepted + first_refused) // 2
         answer = ask(middle)
         if answer is None:
-            stopped = "request limit" if probes >= max_probes else "stopped"
             break
         if answer:
             last_accepted = middle
