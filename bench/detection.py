@@ -239,18 +239,19 @@ def detect(
     per finished run."""
     detections = {scenario.name: Detection(scenario, profile=plan.suite_profile) for scenario in scenarios}
     with ThreadPoolExecutor(max_workers=plan.workers, thread_name_prefix="bench-detect") as pool:
-        futures: dict[Future[StockRun | SuiteRun], tuple[str, str]] = {}  # -> (tool, scenario)
+        # -> (the suite's profile, None for stock; scenario)
+        futures: dict[Future[StockRun | SuiteRun], tuple[str | None, str]] = {}
         # Alternating the tools keeps both under the same load from the run beside them.
         for scenario in scenarios:
-            futures[pool.submit(stock_on_scenario, scenario.name, plan)] = ("stock", scenario.name)
+            futures[pool.submit(stock_on_scenario, scenario.name, plan)] = (None, scenario.name)
             for profile in plan.profiles:
                 submitted: Future[StockRun | SuiteRun] = pool.submit(suite_on_scenario, scenario.name, plan, profile)
-                futures[submitted] = (f"suite {profile}", scenario.name)
+                futures[submitted] = (profile, scenario.name)
         try:
             for done, future in enumerate(as_completed(futures), 1):
-                tool, name = futures[future]
-                line = _record(detections[name], tool, future)
-                report(f"  [{done:>3}/{len(futures)}] {tool:<13} {name:<40} {line}")
+                suite_profile, name = futures[future]
+                line = _record(detections[name], suite_profile, future)
+                report(f"  [{done:>3}/{len(futures)}] {_tool(suite_profile):<13} {name:<40} {line}")
         except BaseException:
             # Without this the pool would wait for every running child to finish on its own.
             for future in futures:
@@ -260,18 +261,22 @@ def detect(
     return list(detections.values())
 
 
-def _record(detection: Detection, tool: str, future: Future[StockRun | SuiteRun]) -> str:
+def _tool(profile: str | None) -> str:
+    return f"suite {profile}" if profile else "stock"
+
+
+def _record(detection: Detection, profile: str | None, future: Future[StockRun | SuiteRun]) -> str:
     try:
         result = future.result()
     except Interrupted:
         raise
     except Exception as error:  # a mock that would not start, a missing tool: noted, not fatal
-        detection.problems.append(f"{tool}: {type(error).__name__}: {error}")
+        detection.problems.append(f"{_tool(profile)}: {type(error).__name__}: {error}")
         return f"could not run: {error}"
-    if isinstance(result, StockRun):
+    if isinstance(result, SuiteRun) and profile:
+        detection.suites[profile] = result
+    elif isinstance(result, StockRun):
         detection.stock = result
-    else:
-        detection.suites[tool.removeprefix("suite ")] = result
     if result.exit_code is None:
         return f"timed out after {result.wall_seconds:.0f} s"
     if not result.caught:

@@ -244,6 +244,11 @@ class FirstFindings:
     counts: list[int]  # one per scenario caught with a recorded count
     caught: str  # the tally, "48/49"
 
+    @classmethod
+    def of(cls, tool: str, runs: list[StockRun | SuiteRun | None]) -> FirstFindings:
+        counts = [run.first_failure_requests for run in runs if run and run.caught and run.first_failure_requests]
+        return cls(tool, counts, str(tally(runs)))
+
     @property
     def median(self) -> float | None:
         return statistics.median(self.counts) if self.counts else None
@@ -255,15 +260,11 @@ class FirstFindings:
 
 def first_findings(detections: list[Detection], plan: DetectionPlan) -> list[FirstFindings]:
     """One row per suite profile, then stock Schemathesis."""
-    rows = []
-    for profile in plan.profiles:
-        runs = [d.suites.get(profile) for d in detections]
-        counts = [run.first_failure_requests for run in runs if run and run.caught and run.first_failure_requests]
-        rows.append(FirstFindings(f"bolna-contract, {profile} profile", counts, str(tally(runs))))
-    stock = [d.stock for d in detections]
-    counts = [run.first_failure_requests for run in stock if run and run.caught and run.first_failure_requests]
-    rows.append(FirstFindings("stock Schemathesis", counts, str(tally(stock))))
-    return rows
+    rows = [
+        FirstFindings.of(f"bolna-contract, {profile} profile", [d.suites.get(profile) for d in detections])
+        for profile in plan.profiles
+    ]
+    return [*rows, FirstFindings.of("stock Schemathesis", [d.stock for d in detections])]
 
 
 def _budgets(results: Results, plan: DetectionPlan) -> list[str]:
