@@ -131,11 +131,11 @@ def bad_values_by_field(fields: list[str] | None = None) -> dict[str, list[Any]]
 def one_per_rule(field: str, values: list[Any]) -> tuple[list[Any], list[Any]]:
     """`values` split in two: one value for each set of rules they break (the likeliest to be
     accepted), and the rest; both in the order given."""
-    groups: dict[frozenset[Rule], list[Any]] = {}
-    for value in values:
-        groups.setdefault(frozenset(rules_broken("SipTrunkUpdate", {field: value})), []).append(value)
-    chosen = {id(min(group, key=lambda value: _likelihood_rank(field, value))) for group in groups.values()}
-    return [v for v in values if id(v) in chosen], [v for v in values if id(v) not in chosen]
+    groups: dict[frozenset[Rule], list[int]] = {}  # rules broken -> positions in `values`
+    for index, value in enumerate(values):
+        groups.setdefault(frozenset(rules_broken("SipTrunkUpdate", {field: value})), []).append(index)
+    chosen = {min(group, key=lambda index: _likelihood_rank(field, values[index])) for group in groups.values()}
+    return [v for i, v in enumerate(values) if i in chosen], [v for i, v in enumerate(values) if i not in chosen]
 
 
 def _likelihood_rank(field: str, value: Any) -> int:
