@@ -269,6 +269,10 @@ def _finding_markdown(number: int, finding: Finding, suggestion: Suggestion | No
         "```",
         "",
     ]
+    accepted = finding.evidence.get("accepted")
+    if finding.occurrences > 1 and isinstance(accepted, list) and accepted:
+        # The title and detail are the first occurrence's; merged evidence holds every value seen.
+        lines += [f"Values the API accepted over the run: {', '.join(map(str, accepted))}.", ""]
     if finding.consequences:
         lines += ["Also seen as a consequence of this cause (not reported apart):", ""]
         lines += [f"- {consequence}" for consequence in finding.consequences] + [""]

@@ -11,6 +11,7 @@ import yaml
 from contract_tests.bounds import CEILINGS, MAX_PROBES, discover
 from contract_tests.causes import Rule, looser_fingerprint, rules_broken
 from contract_tests.findings import Finding, merged
+from contract_tests.report import _finding_markdown
 from contract_tests.spec import SPEC_PATH
 from contract_tests.suggestions import suggest
 
@@ -86,6 +87,19 @@ def test_same_cause_merges_and_symptoms_fold_into_it() -> None:
     assert [f.fingerprint for f in findings] == ["a", "c"]
     assert findings[0].occurrences == 2 and findings[0].reproduce == ["curl short"]
     assert findings[0].operations == ["PATCH x", "POST y"] and len(findings[0].consequences) == 1
+
+
+def test_a_merged_cause_lists_every_value_the_api_accepted() -> None:
+    [cause] = merged(
+        [
+            _finding("a", kind="looser", evidence={"accepted": ["0"]}),
+            _finding("a", kind="looser", evidence={"accepted": ["1", "0"]}),
+        ]
+    )
+    once = _finding("b", kind="looser", evidence={"accepted": ["0"]})
+
+    assert "Values the API accepted over the run: 0, 1." in _finding_markdown(1, cause, None)
+    assert not any(line.startswith("Values the API accepted") for line in _finding_markdown(1, once, None))
 
 
 def test_the_patch_applies_and_edits_only_what_the_causes_name(tmp_path: Path) -> None:
