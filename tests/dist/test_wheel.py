@@ -113,8 +113,8 @@ def test_patch_sends_only_the_set_field_and_parses_documented_answers(smoke_repo
 def test_readme_usage_example_runs_sync_and_async(smoke_report: dict[str, Any]) -> None:
     assert smoke_report["example"] == {
         "sync": "SipTrunk is_active=False",
-        "invalid": "ValidationError String should have at least 1 character",
-        "missing": "Error Trunk not found",
+        "invalid": "UnprocessableEntityError String should have at least 1 character",
+        "missing": "NotFoundError PATCH /sip-trunks/trunks/missing: 404 Not Found: Trunk not found",
         "async": "SipTrunk is_active=True",
     }
     example_requests = smoke_report["requests"][2:]
@@ -147,6 +147,6 @@ def test_the_vendored_client_rides_out_429s_and_never_resends_a_dropped_create(
     report = json.loads(result.stdout)
     assert report["calls"] == ["SipTrunk", "SipTrunk", "SipTrunk", "SipTrunk", "SipTrunk", "1 trunks", "200"]
     assert [seen.upstream_status for seen in counting.seen].count(429) >= 3
-    assert report["lost_create"] in ("RemoteProtocolError", "ReadError")
+    assert report["lost_create"] in ("APIConnectionError from RemoteProtocolError", "APIConnectionError from ReadError")
     assert len(dropping.requests_to("POST", TRUNKS_PATH)) == 1
     assert [trunk["name"] for trunk in made] == ["Main line"]
