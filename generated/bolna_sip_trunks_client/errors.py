@@ -134,7 +134,7 @@ class NotFoundError(APIStatusError):
 
 
 class ConflictError(APIStatusError):
-    """409: The request conflicts with the stored data (a number already active on a trunk)."""
+    """409: The request conflicts with the stored data (e.g. a number already active on a trunk)."""
 
     body: Error | str
 
@@ -146,7 +146,7 @@ class UnprocessableEntityError(APIStatusError):
 
     @property
     def errors(self) -> list[ValidationErrorItem]:
-        """The API's per-field errors (`loc`, `msg`, `type`); empty when the body is not the documented model."""
+        """The per-field items of the documented 422 body (`loc`, `msg`, ...); empty when the body is not that model."""
         if isinstance(self.body, ValidationError):
             return list(self.body.detail)
         return []
