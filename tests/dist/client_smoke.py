@@ -14,16 +14,16 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 import bolna_sip_trunks_client
 import httpx
 from bolna_sip_trunks_client import AuthenticatedClient, errors
 from bolna_sip_trunks_client.api.sip_trunks import update_sip_trunk
-from bolna_sip_trunks_client.models import Error, SipTrunk, SipTrunkUpdate, ValidationError
+from bolna_sip_trunks_client.models import SipTrunk, SipTrunkUpdate, ValidationError
 
 BASE_URL = "https://api.example.invalid"
 TOKEN = "smoke-token"

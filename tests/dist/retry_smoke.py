@@ -15,7 +15,6 @@ import json
 import sys
 
 from bolna_sip_trunks_client import AuthenticatedClient
-from bolna_sip_trunks_client.errors import APIConnectionError
 from bolna_sip_trunks_client.api.sip_trunks import (
     create_sip_trunk,
     delete_sip_trunk,
@@ -23,6 +22,7 @@ from bolna_sip_trunks_client.api.sip_trunks import (
     list_sip_trunks,
     update_sip_trunk,
 )
+from bolna_sip_trunks_client.errors import APIConnectionError
 from bolna_sip_trunks_client.models import SipTrunkCreate, SipTrunkUpdate
 
 NEW_TRUNK = {
