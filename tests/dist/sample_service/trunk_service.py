@@ -95,3 +95,41 @@ def close_line(client: AuthenticatedClient, name: str) -> str:
     except errors.NotFoundError:  # someone else closed it meanwhile
         return "gone"
     return f"closed {len(matching)}"
+
+
+def main(base_url: str, rate_limited_url: str, token: str) -> dict[str, str]:
+    """A day's work against the API at `base_url`, and one pause against an API that rate-limits
+    every other request (with the client's retries off, so this code sees the 429s)."""
+    client = AuthenticatedClient(base_url=base_url, token=token)
+    report = {
+        "open": open_line(client, "Office", "203.0.113.10", "+4930111222"),
+        "open_with_a_taken_number": open_line(client, "Branch", "203.0.113.11", "4930111222"),
+        "open_with_a_bad_address": open_line(client, "Lab", "not an address", "+4930111333"),
+    }
+    (office,) = list_sip_trunks.sync(client=client)
+    report["rename_to_blank"] = rename_trunk(client, office.id, "   ")
+    report["pause_unknown"] = pause_trunk(client, "no-such-trunk")
+    report["pause"] = pause_trunk(client, office.id)
+    report["close"] = close_line(client, "Office")
+
+    limited = AuthenticatedClient(base_url=rate_limited_url, token=token, max_retries=0)
+    waits: list[float] = []
+    trunk = create_sip_trunk.sync(
+        client=limited,  # request 1 of the limited API: answered; the pause's first PATCH is not
+        body=SipTrunkCreate(
+            name="Limited",
+            provider="custom",
+            auth_type=AuthType.IP_BASED,
+            gateways=[GatewayInput(gateway_address="203.0.113.12")],
+            ip_identifiers=[IpIdentifierInput(ip_address="203.0.113.12")],
+        ),
+    )
+    report["pause_rate_limited"] = pause_trunk(limited, trunk.id, sleep=waits.append) + f" after {len(waits)} 429"
+    return report
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    print(json.dumps(main(*sys.argv[1:4])))
