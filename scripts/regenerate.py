@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
 CONFIG = ROOT / "generator-config.yml"
 README_TEMPLATE = ROOT / "templates" / "generated-README.md"
-# Overrides of the generator's own templates (same file names): retries and the package metadata.
+# Overrides of the generator's own templates (same file names): retries, exceptions, package metadata;
+# status_errors.jinja there is shared by them (the exception class per status).
 CLIENT_TEMPLATES = ROOT / "templates" / "client"
 OUTPUT = ROOT / "generated"
 # Caches and build output; .pdm-build/ is what `pip install -e generated` (make venv) leaves there.

@@ -48,8 +48,9 @@ class Client:
 
 
     Attributes:
-        raise_on_unexpected_status: Whether or not to raise an errors.UnexpectedStatus if the API returns a
-            status code that was not documented in the source OpenAPI document. Can also be provided as a keyword
+        raise_on_unexpected_status: Whether or not the *_detailed functions raise an errors.UnexpectedStatus
+            if the API returns a status code that was not documented in the source OpenAPI document (sync() and
+            asyncio() always raise the errors.APIStatusError for the status). Can also be provided as a keyword
             argument to the constructor.
         max_retries: How often a request is sent again after a 429 or 503 answer (any method) or a connection
             error or timeout (any method but POST), waiting Retry-After (up to MAX_RETRY_AFTER seconds) or an
@@ -180,8 +181,9 @@ class AuthenticatedClient:
 
 
     Attributes:
-        raise_on_unexpected_status: Whether or not to raise an errors.UnexpectedStatus if the API returns a
-            status code that was not documented in the source OpenAPI document. Can also be provided as a keyword
+        raise_on_unexpected_status: Whether or not the *_detailed functions raise an errors.UnexpectedStatus
+            if the API returns a status code that was not documented in the source OpenAPI document (sync() and
+            asyncio() always raise the errors.APIStatusError for the status). Can also be provided as a keyword
             argument to the constructor.
         max_retries: How often a request is sent again after a 429 or 503 answer (any method) or a connection
             error or timeout (any method but POST), waiting Retry-After (up to MAX_RETRY_AFTER seconds) or an

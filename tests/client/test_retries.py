@@ -4,7 +4,9 @@ What is resent: 429 and 503 answers for every method (the server did not act), a
 errors and timeouts for every method but POST (a lost answer to a create may hide a trunk).
 How long it waits: Retry-After (seconds or an HTTP date) up to a cap, else an exponential
 backoff with jitter. tests/client/test_retries_served.py runs the same rules against the served
-mock and a proxy that drops connections.
+mock and a proxy that drops connections. sync() and asyncio() raise only once the retries are
+spent: RateLimitError / InternalServerError for the last answer, APIConnectionError /
+APITimeoutError (the httpx error as `__cause__`) when no answer came.
 """
 
 from __future__ import annotations
@@ -27,6 +29,12 @@ from bolna_sip_trunks_client.api.sip_trunks import (
     get_sip_trunk,
     list_sip_trunks,
     update_sip_trunk,
+)
+from bolna_sip_trunks_client.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    InternalServerError,
+    RateLimitError,
 )
 from bolna_sip_trunks_client.models import Error, SipTrunk, SipTrunkCreate, SipTrunkUpdate
 from bolna_sip_trunks_client.types import Response
@@ -227,11 +235,36 @@ def test_the_last_error_is_raised_when_retries_run_out(waits: list[float]) -> No
     errors = [httpx.ConnectError("first"), httpx.ConnectError("second"), httpx.ConnectError("third")]
     script = Script(*errors)
 
-    with pytest.raises(httpx.ConnectError) as caught:
+    with pytest.raises(APIConnectionError) as caught:
         get_sip_trunk.sync(TRUNK["id"], client=api(script))
 
-    assert caught.value is errors[-1]
+    assert caught.value.__cause__ is errors[-1]
+    assert not isinstance(caught.value, APITimeoutError)
     assert len(script.requests) == 3
+
+
+def test_timeouts_on_every_attempt_raise_the_timeout_error(waits: list[float]) -> None:
+    script = Script(httpx.ReadTimeout("slow"))
+
+    with pytest.raises(APITimeoutError, match=r"^GET /sip-trunks/trunks/\S+: timed out \(ReadTimeout: slow\)$"):
+        get_sip_trunk.sync(TRUNK["id"], client=api(script))
+
+    assert len(script.requests) == 3
+
+
+@pytest.mark.parametrize(
+    ("answer", "raised"), [(too_many("0"), RateLimitError), (unavailable("0"), InternalServerError)], ids=["429", "503"]
+)
+def test_a_refusal_raises_only_once_the_retries_are_spent(
+    answer: httpx.Response, raised: type[Exception], waits: list[float]
+) -> None:
+    script = Script(answer)
+
+    with pytest.raises(raised) as caught:
+        list_sip_trunks.sync(client=api(script, max_retries=3))
+
+    assert len(script.requests) == 4
+    assert getattr(caught.value, "status_code", None) == answer.status_code
 
 
 def new_trunk() -> SipTrunkCreate:
@@ -255,8 +288,11 @@ def new_trunk() -> SipTrunkCreate:
 def test_a_post_whose_answer_was_lost_is_never_sent_again(error: Exception, waits: list[float]) -> None:
     script = Script(error, httpx.Response(201, json=TRUNK))
 
-    with pytest.raises(type(error)):
+    with pytest.raises(APIConnectionError) as caught:
         create_sip_trunk.sync(client=api(script, max_retries=5), body=new_trunk())
+
+    assert caught.value.__cause__ is error
+    assert isinstance(caught.value, APITimeoutError) == isinstance(error, httpx.TimeoutException)
 
     assert len(script.requests) == 1
     assert waits == []
@@ -285,8 +321,10 @@ def test_other_answers_are_returned_at_once(status: int, waits: list[float]) -> 
 def test_a_setting_error_is_not_retried(waits: list[float]) -> None:
     script = Script(httpx.UnsupportedProtocol("no such scheme"), ok())
 
-    with pytest.raises(httpx.UnsupportedProtocol):
+    with pytest.raises(APIConnectionError) as caught:
         list_sip_trunks.sync(client=api(script))
+
+    assert isinstance(caught.value.__cause__, httpx.UnsupportedProtocol)
 
     assert len(script.requests) == 1
 
@@ -299,8 +337,8 @@ def test_async_follows_the_same_rules(waits: list[float]) -> None:
         trunk = await get_sip_trunk.asyncio(TRUNK["id"], client=own_async_httpx_client(script))
         try:
             await create_sip_trunk.asyncio(client=own_async_httpx_client(post_script), body=new_trunk())
-        except httpx.RemoteProtocolError as error:
-            return trunk, error
+        except APIConnectionError as error:
+            return trunk, error.__cause__
         return trunk, None
 
     trunk, post_error = asyncio.run(calls())

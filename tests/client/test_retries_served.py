@@ -22,6 +22,7 @@ from bolna_sip_trunks_client.api.sip_trunks import (
     list_sip_trunks,
     update_sip_trunk,
 )
+from bolna_sip_trunks_client.errors import APIConnectionError, APITimeoutError
 from bolna_sip_trunks_client.models import SipTrunk, SipTrunkCreate, SipTrunkUpdate
 
 from contract_tests.safety import TRUNKS_PATH
@@ -114,8 +115,9 @@ def test_a_post_whose_answer_was_dropped_is_not_sent_again(fault_proxy: StartFau
     lose_the_create = Fault(Action.DROP_AFTER_FORWARDING, at(1), "POST", TRUNKS_PATH)
     with serve_mock(token=TOKEN) as served:
         proxy = fault_proxy(served.base_url, lose_the_create)
-        with pytest.raises(httpx.TransportError):
+        with pytest.raises(APIConnectionError) as caught:
             create_sip_trunk.sync(client=client_for(proxy.base_url, max_retries=5), body=new_trunk("Lost answer"))
+        assert isinstance(caught.value.__cause__, httpx.TransportError)
         trunks = served.trunks()
 
     assert len(proxy.requests_to("POST", TRUNKS_PATH)) == 1
@@ -166,9 +168,9 @@ def test_a_slow_mock_read_times_out_on_every_attempt_and_a_slow_create_is_sent_o
     with serve_mock("--latency", "0.6", token=TOKEN) as served:
         proxy = fault_proxy(served.base_url)
         client = client_for(proxy.base_url, timeout=httpx.Timeout(0.3))
-        with pytest.raises(httpx.ReadTimeout):
+        with pytest.raises(APITimeoutError, match=r"^GET /sip-trunks/trunks: timed out"):
             list_sip_trunks.sync(client=client)
-        with pytest.raises(httpx.ReadTimeout):
+        with pytest.raises(APITimeoutError, match=r"^POST /sip-trunks/trunks: timed out"):
             create_sip_trunk.sync(client=client, body=new_trunk("Slow create"))
         time.sleep(1.0)  # the mock finishes the create it was holding
         trunks = served.trunks()

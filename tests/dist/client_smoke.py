@@ -14,15 +14,16 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import bolna_sip_trunks_client
 import httpx
-from bolna_sip_trunks_client import AuthenticatedClient
+from bolna_sip_trunks_client import AuthenticatedClient, errors
 from bolna_sip_trunks_client.api.sip_trunks import update_sip_trunk
-from bolna_sip_trunks_client.models import Error, SipTrunk, SipTrunkUpdate, ValidationError
+from bolna_sip_trunks_client.models import SipTrunk, SipTrunkUpdate, ValidationError
 
 BASE_URL = "https://api.example.invalid"
 TOKEN = "smoke-token"
@@ -75,29 +76,32 @@ def readme_example(api: FakeApi) -> dict[str, Any]:
     client = AuthenticatedClient(base_url=BASE_URL, token=TOKEN, httpx_args={"transport": httpx.MockTransport(api)})
     trunk_id = api.trunk["id"]
 
-    def describe(result: SipTrunk | Error | ValidationError | None) -> str:
-        if isinstance(result, SipTrunk):
-            return f"SipTrunk is_active={result.is_active}"
-        if isinstance(result, ValidationError):  # 422: a field is malformed
-            return "ValidationError " + "; ".join(item.msg for item in result.detail)
-        if isinstance(result, Error):  # 400 rule broken, 401, 404, 429
-            return f"Error {result.detail}"
-        return "None"
+    def describe(call: Callable[[], SipTrunk]) -> str:
+        try:
+            trunk = call()
+        except errors.UnprocessableEntityError as error:  # 422: a field is malformed
+            return "UnprocessableEntityError " + "; ".join(item.msg for item in error.errors)
+        except errors.NotFoundError as error:
+            return f"NotFoundError {error.message}"
+        return f"SipTrunk is_active={trunk.is_active}"
+
+    def patch(trunk: str, body: SipTrunkUpdate) -> Callable[[], SipTrunk]:
+        return lambda: update_sip_trunk.sync(trunk, client=client, body=body)
 
     with client:
-        updated = update_sip_trunk.sync(trunk_id, client=client, body=SipTrunkUpdate(is_active=False))
-        invalid = update_sip_trunk.sync(trunk_id, client=client, body=SipTrunkUpdate(name=""))
-        missing = update_sip_trunk.sync("missing", client=client, body=SipTrunkUpdate(is_active=False))
+        updated = describe(patch(trunk_id, SipTrunkUpdate(is_active=False)))
+        invalid = describe(patch(trunk_id, SipTrunkUpdate(name="")))
+        missing = describe(patch("missing", SipTrunkUpdate(is_active=False)))
 
-    async def patch_async() -> SipTrunk | Error | ValidationError | None:
+    async def patch_async() -> SipTrunk:
         async with client:
             return await update_sip_trunk.asyncio(trunk_id, client=client, body=SipTrunkUpdate(is_active=True))
 
     return {
-        "sync": describe(updated),
-        "invalid": describe(invalid),
-        "missing": describe(missing),
-        "async": describe(asyncio.run(patch_async())),
+        "sync": updated,
+        "invalid": invalid,
+        "missing": missing,
+        "async": describe(lambda: asyncio.run(patch_async())),
     }
 
 

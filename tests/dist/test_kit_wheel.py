@@ -8,6 +8,7 @@ imported: the mock, the plugin and the spec all come from the installed wheel.
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 import zipfile
@@ -70,7 +71,7 @@ def test_a_teams_tests_pass_on_the_installed_fixtures(kit_python: Path, project:
     result = _run(kit_python, "-I", "-m", "pytest", "-q", "--strict-markers", "-p", "no:cacheprovider", cwd=project)
 
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert "7 passed" in result.stdout
+    assert "9 passed" in result.stdout
 
 
 def test_the_teams_code_type_checks_against_the_installed_kit(kit_python: Path, project: Path) -> None:
@@ -78,6 +79,15 @@ def test_the_teams_code_type_checks_against_the_installed_kit(kit_python: Path, 
     result = _run(mypy, "--strict", "--python-executable", kit_python, "--no-incremental", ".", cwd=project)
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_sample_service_checks_no_return_value_with_isinstance() -> None:
+    code = (SAMPLE / "trunk_service.py").read_text(encoding="utf-8")
+
+    assert "isinstance" not in code and ".sync_detailed(" not in code
+    assert {"ConflictError", "NotFoundError", "RateLimitError", "UnprocessableEntityError"} <= set(
+        re.findall(r"except errors\.(\w+)", code)
+    )
 
 
 def test_the_installed_suite_finds_its_spec_and_runs_mock_diff(kit_python: Path, tmp_path: Path) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -21,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SPEC = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
 SMOKE_SCRIPT = Path(__file__).with_name("client_smoke.py")
 RETRY_SCRIPT = Path(__file__).with_name("retry_smoke.py")
+SAMPLE_SERVICE = Path(__file__).with_name("sample_service")
 
 
 def _run(*command: str | Path, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
@@ -113,8 +116,8 @@ def test_patch_sends_only_the_set_field_and_parses_documented_answers(smoke_repo
 def test_readme_usage_example_runs_sync_and_async(smoke_report: dict[str, Any]) -> None:
     assert smoke_report["example"] == {
         "sync": "SipTrunk is_active=False",
-        "invalid": "ValidationError String should have at least 1 character",
-        "missing": "Error Trunk not found",
+        "invalid": "UnprocessableEntityError String should have at least 1 character",
+        "missing": "NotFoundError PATCH /sip-trunks/trunks/missing: 404 Not Found: Trunk not found",
         "async": "SipTrunk is_active=True",
     }
     example_requests = smoke_report["requests"][2:]
@@ -147,6 +150,51 @@ def test_the_vendored_client_rides_out_429s_and_never_resends_a_dropped_create(
     report = json.loads(result.stdout)
     assert report["calls"] == ["SipTrunk", "SipTrunk", "SipTrunk", "SipTrunk", "SipTrunk", "1 trunks", "200"]
     assert [seen.upstream_status for seen in counting.seen].count(429) >= 3
-    assert report["lost_create"] in ("RemoteProtocolError", "ReadError")
+    assert report["lost_create"] in ("APIConnectionError from RemoteProtocolError", "APIConnectionError from ReadError")
     assert len(dropping.requests_to("POST", TRUNKS_PATH)) == 1
     assert [trunk["name"] for trunk in made] == ["Main line"]
+
+
+def test_the_sample_service_is_typed_by_the_client_alone_and_runs_against_the_served_mock(
+    clean_python: Path, tmp_path: Path
+) -> None:
+    """sample_service/'s code (not its tests, which need the kit) with nothing but the client wheel."""
+    for name in ("trunk_service.py", "revealed_types.py"):
+        shutil.copy2(SAMPLE_SERVICE / name, tmp_path / name)
+    mypy = Path(sys.executable).with_name("mypy")
+    checked = _run(mypy, "--strict", "--python-executable", clean_python, "--no-incremental", ".", cwd=tmp_path)
+    token = "wheel-sample-token"
+    with (
+        serve_mock(token=token) as plain,
+        serve_mock("--rate-limit-every", "2", "--retry-after", "0", token=token) as limited,
+    ):
+        result = _run(clean_python, "-I", "trunk_service.py", plain.base_url, limited.base_url, token, cwd=tmp_path)
+        left = plain.trunks()
+
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    # Every operation's sync()/asyncio() is typed as its success model alone: no Optional, no error model.
+    revealed = re.findall(r'^revealed_types\.py:\d+: note: Revealed type is "(.+)"$', checked.stdout, re.MULTILINE)
+    model = "bolna_sip_trunks_client.models"
+    assert revealed == [
+        f"{model}.sip_trunk.SipTrunk",  # update_sip_trunk.sync
+        f"{model}.sip_trunk.SipTrunk",  # update_sip_trunk.asyncio
+        f"{model}.sip_trunk.SipTrunk",
+        f"{model}.sip_trunk.SipTrunk",
+        f"list[{model}.sip_trunk.SipTrunk]",
+        f"{model}.message.Message",
+        f"{model}.phone_number.PhoneNumber",
+        f"list[{model}.phone_number.PhoneNumber]",
+        f"{model}.message.Message",
+    ]
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "open": "opened Office with +4930111222",
+        "open_with_a_taken_number": "taken",  # 409
+        "open_with_a_bad_address": "invalid: gateway_address, ip_address",  # 422
+        "rename_to_blank": "invalid: name",  # 422
+        "pause_unknown": "refused: 404",
+        "pause": "done",
+        "close": "closed 1",
+        "pause_rate_limited": "done after 1 429",  # the client's retries off: the service waited itself
+    }
+    assert left == []

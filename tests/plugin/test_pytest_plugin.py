@@ -7,7 +7,8 @@ import time
 import pytest
 from bolna_sip_trunks_client import AuthenticatedClient
 from bolna_sip_trunks_client.api.sip_trunks import create_sip_trunk, list_sip_trunks, update_sip_trunk
-from bolna_sip_trunks_client.models import Error, SipTrunk, SipTrunkCreate, SipTrunkUpdate, ValidationError
+from bolna_sip_trunks_client.errors import NotFoundError, UnprocessableEntityError
+from bolna_sip_trunks_client.models import Error, SipTrunk, SipTrunkCreate, SipTrunkUpdate
 
 from mock_api.pytest_plugin import BolnaMock
 
@@ -33,15 +34,16 @@ def test_each_test_gets_an_empty_store(bolna_client: AuthenticatedClient, bolna_
     assert listed == []
 
 
-def test_validation_errors_come_back_as_models(bolna_client: AuthenticatedClient, bolna_mock: BolnaMock) -> None:
+def test_error_answers_raise_with_their_models(bolna_client: AuthenticatedClient, bolna_mock: BolnaMock) -> None:
     trunk = bolna_mock.create_trunk()
 
-    result = update_sip_trunk.sync(trunk["id"], client=bolna_client, body=SipTrunkUpdate(qualify_frequency=86401))
-    missing = update_sip_trunk.sync("no-such-trunk", client=bolna_client, body=SipTrunkUpdate(is_active=True))
+    with pytest.raises(UnprocessableEntityError) as invalid:
+        update_sip_trunk.sync(trunk["id"], client=bolna_client, body=SipTrunkUpdate(qualify_frequency=86401))
+    with pytest.raises(NotFoundError) as missing:
+        update_sip_trunk.sync("no-such-trunk", client=bolna_client, body=SipTrunkUpdate(is_active=True))
 
-    assert isinstance(result, ValidationError)
-    assert [item.loc for item in result.detail] == [["body", "qualify_frequency"]]
-    assert isinstance(missing, Error)
+    assert [item.loc for item in invalid.value.errors] == [["body", "qualify_frequency"]]
+    assert isinstance(missing.value.body, Error)
 
 
 @pytest.mark.bolna_mock(rate_limit_every=2, retry_after=3, max_retries=0)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bolna_sip_trunks_client import AuthenticatedClient
 from mock_api.pytest_plugin import BolnaMock
-from trunk_service import pause_trunk, rename_trunk
+from trunk_service import close_line, open_line, pause_trunk, rename_trunk
 
 
 def test_pause_deactivates_the_trunk(bolna_client: AuthenticatedClient, bolna_mock: BolnaMock) -> None:
@@ -46,6 +46,25 @@ def test_rename_reports_a_blank_name(bolna_client: AuthenticatedClient, bolna_mo
 
 def test_an_unknown_trunk_is_refused(bolna_client: AuthenticatedClient) -> None:
     assert pause_trunk(bolna_client, "no-such-trunk") == "refused: 404"
+
+
+def test_a_line_is_opened_and_closed_with_every_operation(
+    bolna_client: AuthenticatedClient, bolna_mock: BolnaMock
+) -> None:
+    assert open_line(bolna_client, "Office", "203.0.113.10", "+4930111222") == "opened Office with +4930111222"
+    (trunk,) = bolna_mock.trunks()
+    assert [number["phone_number"] for number in bolna_mock.numbers(trunk["id"])] == ["+4930111222"]
+
+    assert close_line(bolna_client, "Office") == "closed 1"
+    assert close_line(bolna_client, "Office") == "gone"
+    assert bolna_mock.trunks() == []
+
+
+def test_a_number_in_use_elsewhere_is_taken(bolna_client: AuthenticatedClient, bolna_mock: BolnaMock) -> None:
+    assert open_line(bolna_client, "Office", "203.0.113.10", "+4930111222").startswith("opened")
+
+    assert open_line(bolna_client, "Branch", "203.0.113.11", "4930111222") == "taken"
+    assert [trunk["name"] for trunk in bolna_mock.trunks()] == ["Office"]
 
 
 @pytest.mark.bolna_mock(scenario="patch-ignores-false-booleans")

@@ -107,12 +107,55 @@ def sync_detailed(
     return _build_response(client=client, response=response)
 
 
+def _parse_success(response: httpx.Response) -> list[SipTrunk]:
+    """The documented success model of `response`, or the exception for its status."""
+    if response.status_code == 200:
+        try:
+            response_200 = []
+            _response_200 = response.json()
+            for response_200_item_data in _response_200:
+                response_200_item = SipTrunk.from_dict(response_200_item_data)
+
+                response_200.append(response_200_item)
+
+            return response_200
+
+        except errors.RESPONSE_PARSE_ERRORS as error:
+            raise errors.APIResponseValidationError(
+                response, f"the body is not the documented model ({error!r})"
+            ) from error
+    raise errors.error_for(response, _error_body(response))
+
+
+def _error_body(response: httpx.Response) -> Error | ValidationError | str:
+    """The model the spec documents for this error status, else the body's text."""
+    try:
+        if response.status_code == 401:
+            response_401 = Error.from_dict(response.json())
+
+            return response_401
+
+        if response.status_code == 422:
+            response_422 = ValidationError.from_dict(response.json())
+
+            return response_422
+
+        if response.status_code == 429:
+            response_429 = Error.from_dict(response.json())
+
+            return response_429
+
+    except errors.RESPONSE_PARSE_ERRORS:
+        pass  # a body that breaks its documented shape is still reported, as text
+    return response.text
+
+
 def sync(
     *,
     client: AuthenticatedClient | Client,
     is_active: bool | Unset = UNSET,
     max_retries: int | None = None,
-) -> Error | ValidationError | list[SipTrunk] | None:
+) -> list[SipTrunk]:
     """List SIP trunks
 
      All trunks of the account, optionally filtered by `is_active`.
@@ -122,18 +165,27 @@ def sync(
         max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
+        errors.AuthenticationError: 401.
+        errors.UnprocessableEntityError: 422.
+        errors.RateLimitError: 429, once the retries are spent.
+        errors.APIStatusError: Any other status that is not a documented success (the subclass for its status).
+        errors.APIResponseValidationError: A success status whose body is not the documented model.
+        errors.APIConnectionError: No answer after the retries (errors.APITimeoutError: it timed out).
 
     Returns:
-        Error | ValidationError | list[SipTrunk]
+        list[SipTrunk]
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         is_active=is_active,
-        max_retries=max_retries,
-    ).parsed
+    )
+
+    try:
+        response = send_request(client, kwargs, max_retries=max_retries)
+    except httpx.RequestError as error:
+        raise errors.connection_error(error) from error
+
+    return _parse_success(response)
 
 
 async def asyncio_detailed(
@@ -172,7 +224,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     is_active: bool | Unset = UNSET,
     max_retries: int | None = None,
-) -> Error | ValidationError | list[SipTrunk] | None:
+) -> list[SipTrunk]:
     """List SIP trunks
 
      All trunks of the account, optionally filtered by `is_active`.
@@ -182,17 +234,24 @@ async def asyncio(
         max_retries (int | None): Retries for this call instead of Client.max_retries; 0 for none.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout (after the last retry, if it may be resent).
+        errors.AuthenticationError: 401.
+        errors.UnprocessableEntityError: 422.
+        errors.RateLimitError: 429, once the retries are spent.
+        errors.APIStatusError: Any other status that is not a documented success (the subclass for its status).
+        errors.APIResponseValidationError: A success status whose body is not the documented model.
+        errors.APIConnectionError: No answer after the retries (errors.APITimeoutError: it timed out).
 
     Returns:
-        Error | ValidationError | list[SipTrunk]
+        list[SipTrunk]
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            is_active=is_active,
-            max_retries=max_retries,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        is_active=is_active,
+    )
+
+    try:
+        response = await send_request_async(client, kwargs, max_retries=max_retries)
+    except httpx.RequestError as error:
+        raise errors.connection_error(error) from error
+
+    return _parse_success(response)
