@@ -29,6 +29,7 @@ SPEC = GOLDEN / "errors-spec.yaml"
 PACKAGE = "bolna_sip_trunks_client"
 # Generated file -> its golden copy (.txt, so that no linter or test collector picks it up).
 GOLDEN_FILES = {
+    "__init__.py": "package_init.py.txt",
     "errors.py": "errors.py.txt",
     "api/things/get_thing.py": "get_thing.py.txt",
     "api/things/put_thing.py": "put_thing.py.txt",
@@ -129,3 +130,18 @@ def test_each_status_raises_its_class_with_the_documented_body(rendered: Path) -
         ],
         "ok": ["returned", "ok"],
     }
+
+
+def test_every_exception_is_exported_from_the_package_root() -> None:
+    """`from bolna_sip_trunks_client import NotFoundError` works for every class errors.py raises."""
+    import bolna_sip_trunks_client
+    from bolna_sip_trunks_client import errors
+
+    raised = {
+        name
+        for name, value in vars(errors).items()
+        if isinstance(value, type) and issubclass(value, errors.BolnaAPIError)
+    }
+    exported = set(bolna_sip_trunks_client.__all__) - {"AuthenticatedClient", "Client"}
+    assert exported == raised
+    assert all(getattr(bolna_sip_trunks_client, name) is getattr(errors, name) for name in raised)
