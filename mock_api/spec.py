@@ -1,7 +1,8 @@
 """openapi.yaml as the mock reads it: field checks for request bodies, and complete response bodies.
 
 The spec is read once, when an app is created (`create_app(spec=PATH)`), so an edit of a bound,
-a pattern, an enum or a response key moves the mock with it. What the spec cannot say stays
+a pattern, an enum, a response key or an answer's text (`texts.py`) moves the mock with it. What
+the spec cannot say stays
 hand-written elsewhere: the PATCH merge and the merged-state rules (`store.py`, answered 400, which
 is why the schemas' `if`/`then` parts are left to it), the order of checks (`app.py`).
 """
@@ -20,6 +21,7 @@ import yaml
 
 from mock_api.exchange import Operation
 from mock_api.spec_file import spec_path
+from mock_api.texts import TextExample, Texts, text_examples
 from mock_api.validation import Anything, Boolean, Check, Choice, Fields, Integer, ListOf, Text
 
 JSON = "application/json"
@@ -69,6 +71,7 @@ class MockSpec:
     bodies: Mapping[Operation, Fields]
     responses: Mapping[tuple[Operation, int], Any]
     completer: _Completer
+    texts: Texts
 
     def complete(self, operation: Operation, status: int, content: Any) -> Any:
         """`content` with every documented key it lacks filled from the schema of that answer.
@@ -116,6 +119,7 @@ def _read_mock_spec(
     document = load_spec(path)
     bodies: dict[Operation, Fields] = {}
     responses: dict[tuple[Operation, int], Any] = {}
+    texts: dict[tuple[str, int], dict[str, TextExample]] = {}
     for route, methods in resources.items():
         for method, operation in methods.items():
             where = f"{method} {route}"
@@ -134,10 +138,17 @@ def _read_mock_spec(
                     schema = _json_schema(document, response, f"{where} response {status}", required=False)
                     if schema is not None:
                         responses[operation, int(status)] = schema
+                    place = ("paths", route, method.lower(), "responses", str(status))
+                    named = {example.name: example for example in text_examples(document, response, place)}
+                    texts[operation.value, int(status)] = named
     completer = _Completer(document)
     for (operation, status), schema in responses.items():
         completer.check_fillable(schema, f"{operation} response {status}")
-    return MockSpec(document, bodies, responses, completer)
+    made = Texts(texts)
+    missing = made.missing()
+    if missing:
+        raise SpecError(f"the mock's texts need response examples named {', '.join(missing)}")
+    return MockSpec(document, bodies, responses, completer, made)
 
 
 def resolve(document: Mapping[str, Any], node: Any) -> dict[str, Any]:
