@@ -92,9 +92,7 @@ def template_of(text: str, values: Mapping[str, str]) -> str:
 
 def text_examples(document: Mapping[str, Any], response: Any, place: tuple[str, ...]) -> Iterator[TextExample]:
     """The named examples of one response (at `place`, `$ref`s followed) whose value is one text."""
-    while isinstance(response, dict) and isinstance(response.get("$ref"), str):
-        place = tuple(response["$ref"].removeprefix("#/").split("/"))
-        response = _at(document, place)
+    response, place = located(document, response, place)
     media = _at(response, ("content", "application/json"))
     examples = media.get("examples") if isinstance(media, dict) else None
     for name, example in (examples or {}).items():
@@ -104,6 +102,14 @@ def text_examples(document: Mapping[str, Any], response: Any, place: tuple[str, 
             if isinstance(template, str):
                 where = (*place, "content", "application/json", "examples", name, "value", member)
                 yield TextExample(name, member, template, where)
+
+
+def located(document: Mapping[str, Any], node: Any, place: tuple[str, ...]) -> tuple[Any, tuple[str, ...]]:
+    """The node at the end of `node`'s `$ref` chain, and where it is written (keys from the root)."""
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        place = tuple(node["$ref"].removeprefix("#/").split("/"))
+        node = _at(document, place)
+    return node, place
 
 
 def _at(node: Any, keys: tuple[str, ...]) -> Any:

@@ -34,6 +34,9 @@ ANY_FIELD = "(any)"
 # Answers whose texts the spec words (mock_api/texts.py): the status, and the member holding the text.
 WORDED = {200: "message", 400: "detail", 404: "detail", 409: "detail"}
 WORDED_SUCCESS = frozenset({"delete_trunk", "delete_number"})
+# List answers whose order the spec says (`x-list-order`); handles count up as the run creates.
+LISTS = frozenset({"list_trunks", "list_numbers"})
+_HANDLE = re.compile(r"<(?:trunk|number)#([0-9]+)>")
 
 
 @dataclass(frozen=True)
@@ -202,8 +205,37 @@ def compare(step: Step, live: Answer, mock: Answer) -> list[Difference]:
         return [*_error_differences(op, live.body, mock.body), *_wording(op, live, mock)]
     worded = _wording(op, live, mock) if op in WORDED_SUCCESS else []
     text_key = WORDED.get(live.status) if worded else None
-    _diff(op, "", _without(live.body, text_key), _without(mock.body, text_key), found)
+    live_body, order = _in_mock_order(op, live.body, mock.body)
+    found += order
+    _diff(op, "", _without(live_body, text_key), _without(mock.body, text_key), found)
     return [*found, *worded]
+
+
+def list_order(items: list[Any]) -> str:
+    """How a list of the run's trunks or numbers is ordered, in the spec's words where it can be."""
+    ids = [item.get("id") if isinstance(item, dict) else None for item in items]
+    handles = [int(found[1]) for found in (_HANDLE.fullmatch(str(i)) for i in ids) if found]
+    if len(handles) != len(items):
+        return "an order of its own"
+    if handles == sorted(handles):
+        return "oldest-first"
+    if handles == sorted(handles, reverse=True):
+        return "newest-first"
+    return "an order of its own"
+
+
+def _in_mock_order(op: str, live: Any, mock: Any) -> tuple[Any, list[Difference]]:
+    """The live list in the mock's order when the two hold the same items in another order (and
+    that difference), so its items are compared with their counterparts, not their neighbours."""
+    if op not in LISTS or not isinstance(live, list) or not isinstance(mock, list) or len(live) != len(mock):
+        return live, []
+    live_ids = [item.get("id") if isinstance(item, dict) else None for item in live]
+    mock_ids = [item.get("id") if isinstance(item, dict) else None for item in mock]
+    if live_ids == mock_ids or None in live_ids or sorted(map(str, live_ids)) != sorted(map(str, mock_ids)):
+        return live, []
+    rank = {item_id: position for position, item_id in enumerate(mock_ids)}
+    reordered = sorted(live, key=lambda item: rank[item["id"]])
+    return reordered, [Difference(op, "(order)", "order", list_order(live), list_order(mock))]
 
 
 def _wording(op: str, live: Answer, mock: Answer) -> list[Difference]:
@@ -237,7 +269,15 @@ def changes_state(difference: Difference) -> bool:
     An added key, a timestamp's format or relation, a text's wording, another 2xx or content type say
     nothing about the stored trunk.
     """
-    return difference.kind not in ("extra key", "time format", "timestamp", "wording", "status", "content type")
+    return difference.kind not in (
+        "extra key",
+        "time format",
+        "timestamp",
+        "wording",
+        "order",
+        "status",
+        "content type",
+    )
 
 
 def named_fields(body: Any) -> set[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from contract_tests.mockdiff.compare import Difference, Wording
 from contract_tests.mockdiff.steps import Step
-from contract_tests.mockdiff.suggest import PATCH_NAME, TextSuggestion
+from contract_tests.mockdiff.suggest import PATCH_NAME, SpecOutcome
 from contract_tests.suggestions import Suggestion
 
 SHORTEST = "Shortest sequence found (replayed, shows it again):"
@@ -30,7 +30,7 @@ class Group:
     confirmed: bool = False  # True: a fresh replay of `steps` showed it again
     reproduce: list[str] = field(default_factory=list)  # curl commands for the live side
     wordings: list[Wording] = field(default_factory=list)  # a text as each side said it, some times
-    suggestion: TextSuggestion | None = None  # what the spec patch does about a wording
+    suggestion: SpecOutcome | None = None  # what the spec patch does about a wording or an order
 
     def as_dict(self) -> dict[str, object]:
         d = self.difference
@@ -149,8 +149,9 @@ def as_markdown(summary: DiffSummary) -> str:
             "",
             "## Suggested spec changes",
             "",
-            f"`{PATCH_NAME}` (next to this report) words the spec's examples as the API words its texts,",
-            "so the mock answers the same; the next mock-diff against this API no longer shows them. Review it, then:",
+            f"`{PATCH_NAME}` (next to this report) words the spec's examples as the API words its texts, and",
+            "orders its lists as the API does, so the mock answers the same; the next mock-diff against this",
+            "API no longer shows them. Review it, then:",
             "",
             "```sh",
             f"git apply reports/contract/{PATCH_NAME} && make generate",

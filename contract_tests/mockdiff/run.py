@@ -21,7 +21,7 @@ from contract_tests.mockdiff.execution import Execution, StepResult, fresh_mock
 from contract_tests.mockdiff.report import DiffSummary, Group, console_summary, write_reports
 from contract_tests.mockdiff.shrink import dependencies, shortest, simpler_last_body
 from contract_tests.mockdiff.steps import Step, generate
-from contract_tests.mockdiff.suggest import suggest_texts
+from contract_tests.mockdiff.suggest import suggest_spec
 from contract_tests.safety import RunInterrupted, UnsafeRequestRefused
 from contract_tests.settings import Settings
 from contract_tests.spec import SPEC_PATH
@@ -110,14 +110,14 @@ def mock_diff(target: Target, settings: Settings, *, steps: int, seed: int | Non
 
 
 def _suggestions(groups: list[Group]) -> tuple[str, list[Suggestion]]:
-    """The spec patch for the wording differences; each group learns what became of its own."""
-    worded = [(group.difference, group.wordings) for group in groups if group.wordings]
-    if not worded:
+    """The spec patch for the differences of wording and order; each group learns what became of its own."""
+    absorbable = [(g.difference, g.wordings) for g in groups if g.wordings or g.difference.kind == "order"]
+    if not absorbable:
         return "", []
     from mock_api.app import RESOURCES
     from mock_api.spec import mock_spec
 
-    patch, suggestions, outcome = suggest_texts(worded, mock_spec(SPEC_PATH, RESOURCES).texts, SPEC_PATH)
+    patch, suggestions, outcome = suggest_spec(absorbable, mock_spec(SPEC_PATH, RESOURCES), SPEC_PATH)
     for group in groups:
         group.suggestion = outcome.get(group.difference.key)
     return patch, suggestions

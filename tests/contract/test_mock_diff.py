@@ -20,7 +20,7 @@ from contract_tests.spec import SPEC_PATH
 from mock_api.app import create_app
 from tests.contract.contract_run import ContractRun, run_contract
 from tests.fixtures.altered_api import EXTRA_TRUNK_KEY, BenignDifferences, serve_app
-from tests.fixtures.independent_api import serve_independent
+from tests.fixtures.independent_api import LIST_ORDER, serve_independent
 from tests.fixtures.served_mock import ServedMock, serve_mock
 from tests.hardening.live_runs import live_env, start_contract, wait_until
 
@@ -109,11 +109,13 @@ def test_a_correct_api_with_its_own_clock_and_words_differs_only_in_wording_whic
 
     assert run.code == 1, run.stdout[-3000:] + run.stderr[-2000:]
     kinds = {d["kind"] for d in report["differences"]}
-    assert kinds == {"wording"}, report["differences"]  # no timestamp of one resource against another's
+    assert kinds == {"wording", "order"}, report["differences"]  # no timestamp against another resource's
     assert "time" not in run.stdout
     fields = {(d["operation"], d["field"]) for d in report["differences"]}
-    assert {("delete_trunk", "message"), ("get_trunk", "detail (404)")} <= fields
-    assert all("suggested: example" in d["suggestion"] for d in report["differences"]), report["differences"]
+    assert {("delete_trunk", "message"), ("get_trunk", "detail (404)"), ("list_trunks", "(order)")} <= fields
+    (order,) = [d for d in report["differences"] if d["kind"] == "order"]
+    assert (order["live"], order["mock"]) == (LIST_ORDER, "oldest-first")
+    assert all(d["suggestion"].startswith("suggested: ") for d in report["differences"]), report["differences"]
     markdown = (first / "mock-diff.md").read_text(encoding="utf-8")
     assert (
         "## Suggested spec changes" in markdown and "git apply reports/contract/mock-diff.suggestions.patch" in markdown

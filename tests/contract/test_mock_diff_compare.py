@@ -188,3 +188,22 @@ def test_a_delete_message_is_compared_as_wording_apart_from_the_rest_of_the_body
     # Two texts of the mock (two rules broken) are two differences, whatever each side's ids.
     other = _answers(delete, (200, live), (200, {"message": "SIP trunk y removed", "ok": True}))
     assert other[0].key != found.key
+
+
+def test_a_list_in_another_order_is_one_difference_and_its_items_are_still_paired() -> None:
+    sides = _Sides()
+    trunks = []
+    for handle in range(3):
+        create = Step(handle, "create_trunk", trunk=handle, body={})
+        live, mock = _trunk(f"a{handle}", _at(handle), _at(handle)), _trunk(f"m{handle}", _at(handle), _at(handle))
+        sides.step(create, (201, live), (201, mock))
+        trunks.append((live, mock))
+    newest_first = [live for live, _ in reversed(trunks)]
+    newest_first[0] = newest_first[0] | {"name": "renamed"}  # and one real difference, of trunk#2
+
+    found = sides.step(Step(3, "list_trunks"), (200, newest_first), (200, [mock for _, mock in trunks]))
+
+    assert {(d.field, d.kind, d.live, d.mock) for d in found} == {
+        ("(order)", "order", "newest-first", "oldest-first"),
+        ("[].name", "value", "'renamed'", "'x'"),
+    }

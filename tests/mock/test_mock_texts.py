@@ -1,4 +1,5 @@
-"""The mock's free texts (a delete's message, a 400/404/409's detail) are the spec's named examples."""
+"""What the mock cannot know, from the spec: its free texts (a delete's message, a 400/404/409's
+detail) are the named examples of those answers, and its lists' order is their `x-list-order`."""
 
 from __future__ import annotations
 
@@ -92,3 +93,29 @@ def test_a_template_is_the_text_with_its_values_written_back() -> None:
     assert fill(template, {"trunk_id": "3f2a", "numbers_removed": 1}) == text
     assert matches(template, "Trunk x deleted; 0 of 11 numbers removed (trunk x).")
     assert not matches(template, "Trunk x deleted.")
+
+
+@pytest.mark.parametrize("order", ["oldest-first", "newest-first"])
+def test_the_spec_orders_the_mocks_lists(tmp_path: Path, order: str) -> None:
+    document = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    listed = document["paths"]["/sip-trunks/trunks"]["get"]["responses"]["200"]["content"]["application/json"]
+    listed["x-list-order"] = order
+    path = tmp_path / "openapi.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    api = Api(spec=path)
+    made = [api.create_trunk(userpass_body(name=f"t{n}"))["id"] for n in range(3)]
+
+    listed_ids = [trunk["id"] for trunk in api.list().json()]
+
+    assert listed_ids == (made if order == "oldest-first" else made[::-1])
+
+
+def test_an_order_the_mock_cannot_give_stops_it(tmp_path: Path) -> None:
+    document = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    listed = document["paths"]["/sip-trunks/trunks"]["get"]["responses"]["200"]["content"]["application/json"]
+    listed["x-list-order"] = "by-name"
+    path = tmp_path / "openapi.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+    with pytest.raises(SpecError, match="x-list-order is one of oldest-first, newest-first, not 'by-name'"):
+        Api(spec=path)
