@@ -19,18 +19,18 @@ from typing import Any
 PLACEHOLDERS = ("trunk_id", "phone_number_id", "phone_number", "numbers_removed")
 _PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
 
-# Every text the store can say, and the statuses it says it with.
-TEXT_NAMES: Mapping[str, int] = {
-    "trunk_deleted": 200,
-    "phone_number_deleted": 200,
-    "trunk_not_found": 404,
-    "phone_number_not_found": 404,
-    "sdes_requires_tls": 400,
-    "ip_based_needs_ip_identifiers": 400,
-    "userpass_needs_credentials": 400,
-    "e164_needs_plus": 400,
-    "number_already_active": 409,
-}
+# Every text the store can say: the names of the examples that word them.
+TEXT_NAMES = (
+    "trunk_deleted",
+    "phone_number_deleted",
+    "trunk_not_found",
+    "phone_number_not_found",
+    "sdes_requires_tls",
+    "ip_based_needs_ip_identifiers",
+    "userpass_needs_credentials",
+    "e164_needs_plus",
+    "number_already_active",
+)
 
 
 @dataclass(frozen=True)
@@ -123,11 +123,13 @@ class Texts:
 
     def __init__(self, examples: Mapping[tuple[str, int], Mapping[str, TextExample]]) -> None:
         self.examples = examples
+        # (operation, status) -> the member its texts are in (`message`, `detail`), where the spec words one
+        self.members = {key: next(iter(named.values())).member for key, named in examples.items() if named}
 
     def missing(self) -> list[str]:
-        """The names the store may say that no answer of their status gives an example for."""
-        given = {(status, name) for (_, status), named in self.examples.items() for name in named}
-        return [name for name, status in TEXT_NAMES.items() if (status, name) not in given]
+        """The names the store may say that no answer gives an example for."""
+        given = {name for named in self.examples.values() for name in named}
+        return [name for name in TEXT_NAMES if name not in given]
 
     def example(self, operation: str, status: int, name: str) -> TextExample | None:
         """The operation's own example; else the same name under another operation's same status."""

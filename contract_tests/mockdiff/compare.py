@@ -26,14 +26,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from contract_tests.mockdiff.steps import Step
+from contract_tests.spec import SPEC_PATH
 from mock_api.texts import template_of
 
 ID_KEYS = frozenset({"id", "byot_trunk_id"})
 TIME = "<time|"  # how a normalised timestamp starts: `<time|HOW IT RELATES|SHAPE>`
 ANY_FIELD = "(any)"
-# Answers whose texts the spec words (mock_api/texts.py): the status, and the member holding the text.
-WORDED = {200: "message", 400: "detail", 404: "detail", 409: "detail"}
-WORDED_SUCCESS = frozenset({"delete_trunk", "delete_number"})
 # List answers whose order the spec says (`x-list-order`); handles count up as the run creates.
 LISTS = frozenset({"list_trunks", "list_numbers"})
 _HANDLE = re.compile(r"<(?:trunk|number)#([0-9]+)>")
@@ -203,8 +201,8 @@ def compare(step: Step, live: Answer, mock: Answer) -> list[Difference]:
         return _validation_differences(op, live.body, mock.body)
     if live.status >= 400:
         return [*_error_differences(op, live.body, mock.body), *_wording(op, live, mock)]
-    worded = _wording(op, live, mock) if op in WORDED_SUCCESS else []
-    text_key = WORDED.get(live.status) if worded else None
+    worded = _wording(op, live, mock)
+    text_key = worded_member(op, live.status) if worded else None
     live_body, order = _in_mock_order(op, live.body, mock.body)
     found += order
     _diff(op, "", _without(live_body, text_key), _without(mock.body, text_key), found)
@@ -240,7 +238,7 @@ def _in_mock_order(op: str, live: Any, mock: Any) -> tuple[Any, list[Difference]
 
 def _wording(op: str, live: Answer, mock: Answer) -> list[Difference]:
     """A text the spec words as an example, said otherwise on the two sides (after ids and numbers)."""
-    member = WORDED.get(live.status)
+    member = worded_member(op, live.status)
     live_text = live.body.get(member) if member and isinstance(live.body, dict) else None
     mock_text = mock.body.get(member) if member and isinstance(mock.body, dict) else None
     if not isinstance(live_text, str) or not isinstance(mock_text, str) or live_text == mock_text:
@@ -249,6 +247,14 @@ def _wording(op: str, live: Answer, mock: Answer) -> list[Difference]:
     # A 404's text and a 409's are different texts of the same member: the status tells them apart.
     where = str(member) if live.status < 300 else f"{member} ({live.status})"
     return [Difference(op, where, "wording", _short(live_text), _short(mock_text), wording)]
+
+
+def worded_member(operation: str, status: int) -> str | None:
+    """The member of this answer whose text the spec words as an example (`message`, `detail`), if any."""
+    from mock_api.app import RESOURCES
+    from mock_api.spec import mock_spec
+
+    return mock_spec(SPEC_PATH, RESOURCES).texts.members.get((operation, status))
 
 
 def _without(body: Any, key: str | None) -> Any:
