@@ -61,6 +61,18 @@ class SpecEdit:
                 return None
         return node
 
+    def set_scalar(self, keys: tuple[str, ...], value: Any) -> int | None:
+        """Write `value` as the scalar at `keys` (a block mapping's member); its 1-based line, or None."""
+        parent = self.node(*keys[:-1])
+        line = _key_line(parent, keys[-1]) if isinstance(parent, yaml.MappingNode) else None
+        node = _value(parent, keys[-1])
+        if line is None or not isinstance(node, yaml.ScalarNode):
+            return None
+        for extra in range(line + 1, _last_line(node) + 1):
+            self.deleted.add(extra)  # a scalar written over several lines becomes one
+        self.replaced[line] = f"{_indent(self.lines[line])}{keys[-1]}: {_yaml_scalar(value)}"
+        return line + 1
+
     def schema_node(self, component: str, path: str) -> yaml.MappingNode | None:
         node = self.node("components", "schemas", component, *[part for part in path.split("/") if part])
         return node if isinstance(node, yaml.MappingNode) else None
@@ -290,18 +302,23 @@ def suggest(findings: list[Finding], spec_path: Path) -> tuple[str, list[Suggest
             made = _status_edit(edit, finding)
         if made is not None:
             suggestions.append(made)
+    return as_patch(edit, spec_path.name, suggestions, "drift.md"), suggestions
+
+
+def as_patch(edit: SpecEdit, name: str, suggestions: list[Suggestion], explained_in: str) -> str:
+    """The edit as a `git apply`-able diff of the spec file `name`, each change listed in its header;
+    "" when it changes nothing."""
     changed = edit.result()
-    if changed == text:
-        return "", suggestions
-    name = spec_path.name
+    if changed == edit.text:
+        return ""
     diff = difflib.unified_diff(
-        text.splitlines(keepends=True), changed.splitlines(keepends=True), f"a/{name}", f"b/{name}", n=3
+        edit.text.splitlines(keepends=True), changed.splitlines(keepends=True), f"a/{name}", f"b/{name}", n=3
     )
     header = [
         "# Suggested changes of the spec, so that it follows what the API was seen to do.",
-        "# Review them (drift.md explains each), then: git apply <this file> && make generate",
+        f"# Review them ({explained_in} explains each), then: git apply <this file> && make generate",
         *(f"#   {s.fingerprint}: {s.summary} (line {', '.join(map(str, s.lines))})" for s in suggestions),
         "",
         f"diff --git a/{name} b/{name}",
     ]
-    return "\n".join(header) + "\n" + "".join(diff), suggestions
+    return "\n".join(header) + "\n" + "".join(diff)

@@ -77,6 +77,8 @@ class MockApi:
             reply = Reply(500, {"detail": "Internal Server Error"})
         # Documented keys the mock does not model (added to the spec) are filled before a drift
         # scenario bends the answer, so a scenario that drops a key still drops it.
+        reply.content = self.spec.texts.rendered(operation.value, reply.status, reply.content)
+        reply.content = self.spec.ordered(operation, reply.status, reply.content)
         reply.content = self.spec.complete(operation, reply.status, reply.content)
         return self.scenario.respond(call, reply)
 

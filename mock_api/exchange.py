@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from mock_api.texts import Said
+
 if TYPE_CHECKING:
     from mock_api.validation import Fields
 
@@ -57,13 +59,15 @@ class ApiError(Exception):
         return Reply(self.status, {"detail": self.detail}, dict(self.headers))
 
 
-def not_found(what: str) -> ApiError:
-    return ApiError(404, f"{what} not found")
+# The error texts are the spec's: each helper takes the name of the example that words it
+# (see `texts.py`) and the values of its placeholders.
+def not_found(text: str, **values: object) -> ApiError:
+    return ApiError(404, Said(text, **values))
 
 
-def rule_broken(why: str) -> ApiError:
-    return ApiError(400, why)
+def rule_broken(text: str, **values: object) -> ApiError:
+    return ApiError(400, Said(text, **values))
 
 
-def conflict(why: str) -> ApiError:
-    return ApiError(409, why)
+def conflict(text: str, **values: object) -> ApiError:
+    return ApiError(409, Said(text, **values))

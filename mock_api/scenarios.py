@@ -429,7 +429,7 @@ def method_not_allowed_without_allow(call: Call | None, reply: Reply) -> Reply:
 def _look_up_trunk_first(call: Call, store: TrunkStore) -> None:
     trunk_id = call.path_params.get("trunk_id")
     if trunk_id is not None and not store.has_trunk(trunk_id):
-        raise not_found("SIP trunk")
+        raise not_found("trunk_not_found", trunk_id=trunk_id)
 
 
 register(

@@ -1,7 +1,8 @@
 """openapi.yaml as the mock reads it: field checks for request bodies, and complete response bodies.
 
 The spec is read once, when an app is created (`create_app(spec=PATH)`), so an edit of a bound,
-a pattern, an enum or a response key moves the mock with it. What the spec cannot say stays
+a pattern, an enum, a response key or an answer's text (`texts.py`) moves the mock with it. What
+the spec cannot say stays
 hand-written elsewhere: the PATCH merge and the merged-state rules (`store.py`, answered 400, which
 is why the schemas' `if`/`then` parts are left to it), the order of checks (`app.py`).
 """
@@ -20,9 +21,14 @@ import yaml
 
 from mock_api.exchange import Operation
 from mock_api.spec_file import spec_path
+from mock_api.texts import TextExample, Texts, located, text_examples
 from mock_api.validation import Anything, Boolean, Check, Choice, Fields, Integer, ListOf, Text
 
 JSON = "application/json"
+# How a list answer is ordered, said by the extension `x-list-order` of its media type: the API's
+# order is no rule a schema can state, and the mock has to give its lists some order.
+LIST_ORDER = "x-list-order"
+LIST_ORDERS = ("oldest-first", "newest-first")
 # Keywords that constrain a value in ways these checks do not model: refused, never ignored.
 _UNSUPPORTED = (
     "anyOf",
@@ -69,6 +75,9 @@ class MockSpec:
     bodies: Mapping[Operation, Fields]
     responses: Mapping[tuple[Operation, int], Any]
     completer: _Completer
+    texts: Texts
+    # operation -> (its lists' order, where the spec says it: keys from the root)
+    orders: Mapping[Operation, tuple[str, tuple[str, ...]]]
 
     def complete(self, operation: Operation, status: int, content: Any) -> Any:
         """`content` with every documented key it lacks filled from the schema of that answer.
@@ -79,6 +88,13 @@ class MockSpec:
         """
         schema = self.responses.get((operation, status))
         return content if schema is None else self.completer.fill(content, schema)
+
+    def ordered(self, operation: Operation, status: int, content: Any) -> Any:
+        """A list answer in the order the spec gives it; the store lists oldest first."""
+        order = self.orders.get(operation)
+        if 200 <= status < 300 and isinstance(content, list) and order is not None and order[0] == "newest-first":
+            return content[::-1]
+        return content
 
 
 def load_spec(path: Path | str | None = None) -> dict[str, Any]:
@@ -116,6 +132,8 @@ def _read_mock_spec(
     document = load_spec(path)
     bodies: dict[Operation, Fields] = {}
     responses: dict[tuple[Operation, int], Any] = {}
+    texts: dict[tuple[str, int], dict[str, TextExample]] = {}
+    orders: dict[Operation, tuple[str, tuple[str, ...]]] = {}
     for route, methods in resources.items():
         for method, operation in methods.items():
             where = f"{method} {route}"
@@ -134,10 +152,20 @@ def _read_mock_spec(
                     schema = _json_schema(document, response, f"{where} response {status}", required=False)
                     if schema is not None:
                         responses[operation, int(status)] = schema
+                    place = ("paths", route, method.lower(), "responses", str(status))
+                    named = {example.name: example for example in text_examples(document, response, place)}
+                    texts[operation.value, int(status)] = named
+                    order = _list_order(document, response, place, f"{where} response {status}")
+                    if order is not None:
+                        orders[operation] = order
     completer = _Completer(document)
     for (operation, status), schema in responses.items():
         completer.check_fillable(schema, f"{operation} response {status}")
-    return MockSpec(document, bodies, responses, completer)
+    made = Texts(texts)
+    missing = made.missing()
+    if missing:
+        raise SpecError(f"the mock's texts need response examples named {', '.join(missing)}")
+    return MockSpec(document, bodies, responses, completer, made, orders)
 
 
 def resolve(document: Mapping[str, Any], node: Any) -> dict[str, Any]:
@@ -166,6 +194,18 @@ def _json_schema(document: Mapping[str, Any], holder: Any, where: str, *, requir
             raise SpecError(f"{where} has no {JSON} schema")
         return None
     return media["schema"]
+
+
+def _list_order(
+    document: Mapping[str, Any], response: Any, place: tuple[str, ...], where: str
+) -> tuple[str, tuple[str, ...]] | None:
+    response, place = located(document, response, place)
+    media = response.get("content", {}).get(JSON) if isinstance(response, dict) else None
+    if not isinstance(media, dict) or LIST_ORDER not in media:
+        return None
+    if media[LIST_ORDER] not in LIST_ORDERS:
+        raise SpecError(f"{where}: {LIST_ORDER} is one of {', '.join(LIST_ORDERS)}, not {media[LIST_ORDER]!r}")
+    return str(media[LIST_ORDER]), (*place, "content", JSON, LIST_ORDER)
 
 
 def _types(schema: Mapping[str, Any]) -> list[str]:

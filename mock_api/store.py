@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mock_api.exchange import conflict, not_found, rule_broken
+from mock_api.texts import Said
 
 JsonObject = dict[str, Any]
 
@@ -157,17 +158,18 @@ class TrunkStore:
         with self._lock:
             self._find_trunk(trunk_id)
             del self._trunks[trunk_id]
+            removed = len(self._numbers_of(trunk_id))
             self.retire_numbers_of(trunk_id)
-            return {"message": f"SIP trunk {trunk_id} deleted"}
+            return {"message": Said("trunk_deleted", trunk_id=trunk_id, numbers_removed=removed)}
 
     def add_number(self, trunk_id: str, fields: Mapping[str, Any]) -> JsonObject:
         with self._lock:
             self._find_trunk(trunk_id)
             phone_number: str = fields["phone_number"]
             if fields.get("e164_check_enabled", False) and not phone_number.startswith("+"):
-                raise rule_broken("e164_check_enabled requires the phone number to start with '+'")
+                raise rule_broken("e164_needs_plus", trunk_id=trunk_id, phone_number=phone_number)
             if self.number_is_active(phone_number):
-                raise conflict(f"phone number {phone_number} is already active on a SIP trunk")
+                raise conflict("number_already_active", trunk_id=trunk_id, phone_number=phone_number)
             now = self._now()
             number = PhoneNumber(new_id(), phone_number, fields.get("name"), trunk_id, now, now)
             self._numbers[number.id] = number
@@ -183,11 +185,11 @@ class TrunkStore:
             self._find_trunk(trunk_id)
             number = self._numbers.get(number_id)
             if number is None or number.byot_trunk_id != trunk_id:
-                raise not_found("phone number")
+                raise not_found("phone_number_not_found", trunk_id=trunk_id, phone_number_id=number_id)
             # Soft-deleted for the API: never listed, rendered or counted again, so not kept either
             # (a long session would otherwise grow without bound).
             del self._numbers[number_id]
-            return {"message": f"phone number {number_id} deleted"}
+            return {"message": Said("phone_number_deleted", trunk_id=trunk_id, phone_number_id=number_id)}
 
     def has_trunk(self, trunk_id: str) -> bool:
         with self._lock:
@@ -248,11 +250,11 @@ class TrunkStore:
     def check_rules(self, trunk: Trunk) -> None:
         """Rules over a whole trunk (merged, or about to be created); a violation answers 400."""
         if trunk.media_encryption == "sdes" and trunk.transport != "transport-tls":
-            raise rule_broken("media_encryption 'sdes' requires transport 'transport-tls'")
+            raise rule_broken("sdes_requires_tls", trunk_id=trunk.id)
         if trunk.auth_type == "ip-based" and not trunk.ip_identifiers:
-            raise rule_broken("an ip-based trunk needs at least one ip_identifiers entry")
+            raise rule_broken("ip_based_needs_ip_identifiers", trunk_id=trunk.id)
         if trunk.auth_type == "userpass" and (trunk.auth_username is None or trunk.auth_password is None):
-            raise rule_broken("a userpass trunk needs auth_username and auth_password")
+            raise rule_broken("userpass_needs_credentials", trunk_id=trunk.id)
 
     def retire_numbers_of(self, trunk_id: str) -> None:
         """Soft-deletes a deleted trunk's numbers, so they no longer count as active (409)."""
@@ -317,7 +319,7 @@ class TrunkStore:
     def _find_trunk(self, trunk_id: str) -> Trunk:
         trunk = self._trunks.get(trunk_id)
         if trunk is None:
-            raise not_found("SIP trunk")
+            raise not_found("trunk_not_found", trunk_id=trunk_id)
         return trunk
 
     def _numbers_of(self, trunk_id: str) -> list[PhoneNumber]:

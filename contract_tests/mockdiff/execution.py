@@ -37,6 +37,8 @@ class Side:
     labels: Labels = field(default_factory=Labels)
     trunk_ids: dict[int, str] = field(default_factory=dict)  # handle -> id
     number_ids: dict[int, str] = field(default_factory=dict)
+    # The numbers each trunk holds on this side (handles), for the count a delete's text may carry.
+    numbers_on: dict[int, set[int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -104,10 +106,11 @@ class Execution:
         method = ROUTES[step.operation][0]
         for side in (self.live, self.mock):
             side.labels.begin_step(step.index)
+        live_values, mock_values = self._text_values(self.live, step, body), self._text_values(self.mock, step, body)
         live_response = self._request(self.live, step, method, body)
         mock_response = self._request(self.mock, step, method, body)
-        live_answer = self._answer(self.live, step, live_response)
-        mock_answer = self._answer(self.mock, step, mock_response)
+        live_answer = self._answer(self.live, step, live_response, live_values)
+        mock_answer = self._answer(self.mock, step, mock_response, mock_values)
         differences: list[Difference] = []
         if step.trunk not in self.diverged:
             differences = list({d.key: d for d in compare(step, live_answer, mock_answer)}.values())
@@ -125,7 +128,32 @@ class Execution:
         headers = {"Content-Type": "application/json"} if content is not None else {}
         return side.http.request(method, path, params=step.query or None, content=content, headers=headers)
 
-    def _answer(self, side: Side, step: Step, response: httpx.Response) -> Answer:
+    def _text_values(self, side: Side, step: Step, body: Any) -> dict[str, str]:
+        """What the placeholders of the spec's texts stand for in this step, as the side's labelled
+        answers show them (before the step: a delete's count is of the numbers it removes)."""
+        values: dict[str, str] = {}
+        if step.trunk is not None:
+            values["trunk_id"] = side.labels.normalised(self._trunk_id(side, step.trunk))
+            values["numbers_removed"] = str(len(side.numbers_on.get(step.trunk, ())))
+        if step.number is not None and step.operation == "delete_number":
+            values["phone_number_id"] = side.labels.normalised(self._number_id(side, step.number))
+        if isinstance(body, dict) and isinstance(body.get("phone_number"), str):
+            values["phone_number"] = body["phone_number"]
+        return values
+
+    def _count_numbers(self, side: Side, step: Step, status: int) -> None:
+        if not 200 <= status < 300 or step.trunk is None:
+            return
+        held = side.numbers_on.setdefault(step.trunk, set())
+        if step.operation == "add_number" and step.number is not None:
+            held.add(step.number)
+        elif step.operation == "delete_number" and step.number is not None:
+            held.discard(step.number)
+        elif step.operation == "delete_trunk":
+            held.clear()
+
+    def _answer(self, side: Side, step: Step, response: httpx.Response, values: dict[str, str]) -> Answer:
+        self._count_numbers(side, step, response.status_code)
         try:
             body = response.json()
         except ValueError:
@@ -142,7 +170,7 @@ class Execution:
             ours = {trunk_id for handle, trunk_id in side.trunk_ids.items() if handle not in self.diverged}
             body = [item for item in body if isinstance(item, dict) and item.get("id") in ours]
         content_type = response.headers.get("content-type", "").split(";")[0].strip()
-        return Answer(response.status_code, side.labels.normalised(body), content_type)
+        return Answer(response.status_code, side.labels.normalised(body), content_type, values)
 
     # -- concrete values for the symbolic ones ---------------------------------------------------
     def _filled(self, value: Any) -> Any:

@@ -9,8 +9,10 @@ from datetime import UTC, datetime
 from itertools import groupby
 from pathlib import Path
 
-from contract_tests.mockdiff.compare import Difference
+from contract_tests.mockdiff.compare import Difference, Wording
 from contract_tests.mockdiff.steps import Step
+from contract_tests.mockdiff.suggest import PATCH_NAME, SpecOutcome
+from contract_tests.suggestions import Suggestion
 
 SHORTEST = "Shortest sequence found (replayed, shows it again):"
 DEPENDENCIES = "The steps it depends on (not replayed: budget or replay cap spent, or it did not show again):"
@@ -27,6 +29,8 @@ class Group:
     steps: list[Step] = field(default_factory=list)  # the shortest sequence found that shows it
     confirmed: bool = False  # True: a fresh replay of `steps` showed it again
     reproduce: list[str] = field(default_factory=list)  # curl commands for the live side
+    wordings: list[Wording] = field(default_factory=list)  # a text as each side said it, some times
+    suggestion: SpecOutcome | None = None  # what the spec patch does about a wording or an order
 
     def as_dict(self) -> dict[str, object]:
         d = self.difference
@@ -41,6 +45,7 @@ class Group:
             "steps": [step.describe() for step in self.steps],
             "replayed": self.confirmed,
             "reproduce": self.reproduce,
+            **({"suggestion": self.suggestion.note} if self.suggestion is not None else {}),
         }
 
 
@@ -55,6 +60,8 @@ class DiffSummary:
     groups: list[Group]
     complete: bool = True
     notes: list[str] = field(default_factory=list)
+    patch: str = ""  # the spec patch for the differences it can absorb
+    suggestions: list[Suggestion] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -67,6 +74,12 @@ class DiffSummary:
 def write_reports(summary: DiffSummary, directory: Path, scrub: Callable[[str], str]) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written = []
+    patch = directory / PATCH_NAME
+    if summary.patch:
+        patch.write_text(scrub(summary.patch), encoding="utf-8")
+        written.append(patch)
+    else:
+        patch.unlink(missing_ok=True)  # an earlier run's patch would not fit this run's differences
     for name, text in (("mock-diff.json", as_json(summary)), ("mock-diff.md", as_markdown(summary))):
         path = directory / name
         path.write_text(scrub(text), encoding="utf-8")
@@ -86,6 +99,9 @@ def as_json(summary: DiffSummary) -> str:
         "exit_code": summary.exit_code,
         "verdict": VERDICTS[summary.exit_code],
         "differences": [group.as_dict() for group in summary.groups],
+        "suggestions": [
+            {"example": s.fingerprint, "summary": s.summary, "lines": s.lines} for s in summary.suggestions
+        ],
         "notes": summary.notes,
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -104,9 +120,11 @@ def as_markdown(summary: DiffSummary) -> str:
     lines += [f"- note: {note}" for note in summary.notes]
     lines += [
         "",
-        "Answers are compared after mapping ids, phone numbers and timestamps to labels (a time keeps its",
-        "format, and whether it repeats or precedes an earlier one). Errors are compared by status, a 422",
-        "by the body fields its items name and the keys they carry, never by message text.",
+        "Answers are compared after mapping ids and phone numbers to labels. A timestamp keeps its format",
+        "and how it relates to the same resource's times (`created_at` kept, `updated_at` moving forward,",
+        "not before `created_at`); times of different resources are not compared. Errors are compared by",
+        "status, a 422 by the body fields its items name and the keys they carry; the texts the spec words",
+        "as examples (a delete's `message`, a 400/404/409's `detail`) by their wording, ids and counts aside.",
     ]
     for operation, groups in groupby(summary.groups, key=lambda g: g.difference.operation):
         lines += ["", f"## {operation}"]
@@ -119,12 +137,31 @@ def as_markdown(summary: DiffSummary) -> str:
                 f"live: `{d.live}`; mock: `{d.mock}`. Seen {group.occurrences} times, "
                 f"first at step {group.first_step}.",
                 "",
+                *([f"Spec: {group.suggestion.note}.", ""] if group.suggestion is not None else []),
                 SHORTEST if group.confirmed else DEPENDENCIES,
                 "",
             ]
             lines += [f"{n}. `{step.describe()}`" for n, step in enumerate(group.steps, 1)]
             if group.reproduce:
                 lines += ["", "On the live side (ids are those of that run):", "", "```sh", *group.reproduce, "```"]
+    if summary.patch:
+        lines += [
+            "",
+            "## Suggested spec changes",
+            "",
+            f"`{PATCH_NAME}` (next to this report) words the spec's examples as the API words its texts, and",
+            "orders its lists as the API does, so the mock answers the same; the next mock-diff against this",
+            "API no longer shows them. Review it, then:",
+            "",
+            "```sh",
+            f"git apply reports/contract/{PATCH_NAME} && make generate",
+            "```",
+            "",
+            *(
+                f"- `{s.fingerprint}` {s.summary} (spec line {', '.join(map(str, s.lines))})"
+                for s in summary.suggestions
+            ),
+        ]
     if not summary.groups:
         lines += ["", "No differences."]
     return "\n".join(lines) + "\n"
@@ -137,5 +174,7 @@ def console_summary(summary: DiffSummary, written: list[Path]) -> str:
     ]
     lines += [f"  {group.difference.describe()} x{group.occurrences}" for group in summary.groups]
     lines += [f"  note: {note}" for note in summary.notes]
+    if summary.suggestions:
+        lines.append(f"  spec suggestions: {len(summary.suggestions)} (see mock-diff.md)")
     lines += [f"  report: {path}" for path in written]
     return "\n".join(lines)

@@ -21,14 +21,18 @@ from contract_tests.mockdiff.execution import Execution, StepResult, fresh_mock
 from contract_tests.mockdiff.report import DiffSummary, Group, console_summary, write_reports
 from contract_tests.mockdiff.shrink import dependencies, shortest, simpler_last_body
 from contract_tests.mockdiff.steps import Step, generate
+from contract_tests.mockdiff.suggest import suggest_spec
 from contract_tests.safety import RunInterrupted, UnsafeRequestRefused
 from contract_tests.settings import Settings
+from contract_tests.spec import SPEC_PATH
+from contract_tests.suggestions import Suggestion
 from contract_tests.target import Target, clean_up
 from contract_tests.transports import BudgetExhausted
 
 DEFAULT_STEPS = 200
 REPLAYS_PER_DIFFERENCE = 16
 REPLAYS_IN_ALL = 100
+WORDINGS_KEPT = 50  # per difference: enough to tell a fixed wording from one that varies
 
 
 @dataclass
@@ -83,6 +87,8 @@ def mock_diff(target: Target, settings: Settings, *, steps: int, seed: int | Non
             state.notes += clean_up(target)
         except KeyboardInterrupt:
             state.notes.append("clean-up interrupted: run `make contract-cleanup`")
+    groups = sorted(state.groups.values(), key=lambda g: (g.difference.operation, g.first_step))
+    patch, suggestions = _suggestions(groups)
     summary = DiffSummary(
         target=target.description,
         seed=seed,
@@ -90,9 +96,11 @@ def mock_diff(target: Target, settings: Settings, *, steps: int, seed: int | Non
         steps_run=len(state.results),
         requests=target.requests_sent,
         seconds=time.monotonic() - started,
-        groups=sorted(state.groups.values(), key=lambda g: (g.difference.operation, g.first_step)),
+        groups=groups,
         complete=state.stopped is None,
         notes=[*state.notes, *_stop_notes(state)],
+        patch=patch,
+        suggestions=suggestions,
     )
     written = write_reports(summary, settings.reports_dir, scrub)
     print(scrub(console_summary(summary, written)), flush=True)
@@ -101,15 +109,31 @@ def mock_diff(target: Target, settings: Settings, *, steps: int, seed: int | Non
     return summary.exit_code
 
 
+def _suggestions(groups: list[Group]) -> tuple[str, list[Suggestion]]:
+    """The spec patch for the differences of wording and order; each group learns what became of its own."""
+    absorbable = [(g.difference, g.wordings) for g in groups if g.wordings or g.difference.kind == "order"]
+    if not absorbable:
+        return "", []
+    from mock_api.app import RESOURCES
+    from mock_api.spec import mock_spec
+
+    patch, suggestions, outcome = suggest_spec(absorbable, mock_spec(SPEC_PATH, RESOURCES), SPEC_PATH)
+    for group in groups:
+        group.suggestion = outcome.get(group.difference.key)
+    return patch, suggestions
+
+
 def _first_run(target: Target, sequence: list[Step], state: _State, *, quiet: bool) -> None:
     def record(result: StepResult) -> None:
         state.results.append(result)
         for difference in result.differences:
             group = state.groups.get(difference.key)
             if group is None:
-                state.groups[difference.key] = Group(difference, first_step=result.step.index)
+                group = state.groups[difference.key] = Group(difference, first_step=result.step.index)
             else:
                 group.occurrences += 1
+            if difference.wording is not None and len(group.wordings) < WORDINGS_KEPT:
+                group.wordings.append(difference.wording)
         done = len(state.results)
         if not quiet and (done % 100 == 0 or done == len(sequence)):
             print(f"[{done:>5}/{len(sequence)}] steps  differences {len(state.groups)}", flush=True)

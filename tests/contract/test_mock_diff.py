@@ -7,24 +7,32 @@ none of the run's trunks are left behind.
 from __future__ import annotations
 
 import json
+import shutil
 import signal
+import subprocess
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from contract_tests.spec import SPEC_PATH
 from mock_api.app import create_app
 from tests.contract.contract_run import ContractRun, run_contract
 from tests.fixtures.altered_api import EXTRA_TRUNK_KEY, BenignDifferences, serve_app
+from tests.fixtures.independent_api import LIST_ORDER, serve_independent
 from tests.fixtures.served_mock import ServedMock, serve_mock
 from tests.hardening.live_runs import live_env, start_contract, wait_until
 
 SEED = "20261202"
 
 
-def _mock_diff(served: ServedMock, tmp_path: Path, steps: int) -> tuple[ContractRun, dict[str, Any]]:
+def _mock_diff(
+    served: ServedMock, tmp_path: Path, steps: int, spec: Path | None = None
+) -> tuple[ContractRun, dict[str, Any]]:
     env = {"BOLNA_BASE_URL": served.base_url, "BOLNA_API_KEY": served.token, "CONTRACT_MAX_REQUESTS": "20000"}
+    if spec is not None:
+        env["CONTRACT_SPEC"] = str(spec)
     run = run_contract(tmp_path, "mock-diff", "--steps", str(steps), "--seed", SEED, env=env)
     report_file = tmp_path / "mock-diff.json"
     assert report_file.exists(), run.stdout[-3000:] + run.stderr[-2000:]
@@ -85,9 +93,47 @@ def test_benign_differences_are_each_named_once_and_grouped(tmp_path: Path) -> N
     assert token not in markdown and token not in run.stdout + run.stderr
 
 
+def test_a_correct_api_with_its_own_clock_and_words_differs_only_in_wording_which_its_patch_absorbs(
+    tmp_path: Path,
+) -> None:
+    first, second, spec = tmp_path / "first", tmp_path / "second", tmp_path / "spec"
+    spec.mkdir()
+    shutil.copy(SPEC_PATH, spec / "openapi.yaml")
+    with serve_independent() as served:
+        production = served.production_trunk()
+        run, report = _mock_diff(served, first, steps=200)
+        patch = first / "mock-diff.suggestions.patch"
+        applied = subprocess.run(["git", "apply", str(patch)], cwd=spec, capture_output=True, text=True, check=False)
+        rerun, again = _mock_diff(served, second, steps=200, spec=spec / "openapi.yaml")
+        _left_as_found(served, production)
+
+    assert run.code == 1, run.stdout[-3000:] + run.stderr[-2000:]
+    kinds = {d["kind"] for d in report["differences"]}
+    assert kinds == {"wording", "order"}, report["differences"]  # no timestamp against another resource's
+    assert "time" not in run.stdout
+    fields = {(d["operation"], d["field"]) for d in report["differences"]}
+    assert {("delete_trunk", "message"), ("get_trunk", "detail (404)"), ("list_trunks", "(order)")} <= fields
+    (order,) = [d for d in report["differences"] if d["kind"] == "order"]
+    assert (order["live"], order["mock"]) == (LIST_ORDER, "oldest-first")
+    assert all(d["suggestion"].startswith("suggested: ") for d in report["differences"]), report["differences"]
+    markdown = (first / "mock-diff.md").read_text(encoding="utf-8")
+    assert (
+        "## Suggested spec changes" in markdown and "git apply reports/contract/mock-diff.suggestions.patch" in markdown
+    )
+    assert "{numbers_removed} phone number(s) removed." in patch.read_text(encoding="utf-8")
+    assert applied.returncode == 0, applied.stderr
+    assert rerun.code == 0, rerun.stdout[-3000:] + rerun.stderr[-2000:]
+    assert again["differences"] == [] and again["suggestions"] == []
+    assert not (second / "mock-diff.suggestions.patch").exists()
+
+
 @pytest.mark.parametrize(
     ("scenario", "field"),
-    [("patch-merges-gateways", "gateways"), ("patch-resets-unsent-fields", None)],
+    [
+        ("patch-merges-gateways", "gateways"),
+        ("patch-resets-unsent-fields", None),
+        ("created-at-changes-on-patch", "created_at"),
+    ],
 )
 def test_patch_drift_is_named_under_update_trunk(scenario: str, field: str | None, tmp_path: Path) -> None:
     with serve_mock("--scenario", scenario) as served:
@@ -98,6 +144,8 @@ def test_patch_drift_is_named_under_update_trunk(scenario: str, field: str | Non
     assert run.code == 1, run.stdout[-3000:] + run.stderr[-2000:]
     patch_differences = [d for d in report["differences"] if d["operation"] == "update_trunk"]
     assert patch_differences, report["differences"]
+    if field == "created_at":  # said as a user would, not as an internal label
+        assert "update_trunk created_at: changed on the live side, kept on the mock" in run.stdout
     if field is not None:
         assert field in {d["field"] for d in patch_differences}
     else:  # a reset shows as an unsent field coming back with another value
