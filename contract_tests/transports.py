@@ -8,12 +8,23 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import httpx
 
 RETRYABLE_STATUSES = frozenset({429, 503})
+# Describe the bytes on the wire, not the decoded body a response object holds once read.
+WIRE_FORM_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 IDEMPOTENT_METHODS = frozenset({"GET", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+
+
+def decoded_answer(status: int, content: bytes, headers: Mapping[str, str]) -> httpx.Response:
+    """An answer rebuilt from a body httpx already decoded: without the headers of its wire form,
+    which would make httpx decode (gunzip, inflate) the body a second time."""
+    kept = [
+        (name, value) for name, value in httpx.Headers(headers).multi_items() if name.lower() not in WIRE_FORM_HEADERS
+    ]
+    return httpx.Response(status, content=content, headers=kept)
 
 
 class ClientTransport(httpx.BaseTransport):

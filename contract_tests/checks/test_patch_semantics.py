@@ -22,6 +22,7 @@ from contract_tests.safety import TRUNKS_PATH
 from contract_tests.spec import patch_accepts, schema_at, valid_patch
 from contract_tests.strategies import AUTH_TYPES, MEDIA_ENCRYPTIONS, TRANSPORTS, patch_bodies
 from contract_tests.target import Target
+from contract_tests.transports import decoded_answer
 from contract_tests.trunks import Workbench
 
 KINDS = AUTH_TYPES  # a trunk of every kind the spec knows
@@ -32,7 +33,7 @@ def send_patch(api: AuthenticatedClient, trunk_id: str, patch: dict[str, Any]) -
     body = SipTrunkUpdate.from_dict(patch)
     assert body.to_dict() == patch, "the generated client would not send the body as drawn"
     response = update_sip_trunk.sync_detailed(trunk_id, client=api, body=body)
-    return httpx.Response(response.status_code, content=response.content, headers=response.headers)
+    return decoded_answer(response.status_code, response.content, response.headers)
 
 
 def timestamp(value: object) -> datetime:
