@@ -112,15 +112,15 @@ class RetryLog:
             self.retries += 1
 
     def ended(self, reasons: list[str], *, cleared: bool) -> None:
-        """One request's retries are over: `reasons` were met on the way, the last one still there
-        unless `cleared`."""
+        """One request's attempts are over, having met `reasons` on the way: each counts as
+        transient if a later attempt got through (`cleared`); if none did, the request counts
+        once as persistent, by the last reason."""
         if not reasons:
             return
         with self._lock:
             if cleared:
                 self.transient.update(reasons)
             else:
-                self.transient.update(reasons[:-1])
                 self.persistent[reasons[-1]] += 1
 
 

@@ -16,6 +16,7 @@ from bolna_sip_trunks_client.api.sip_trunks import update_sip_trunk
 from bolna_sip_trunks_client.models import GatewayInput, SipTrunkUpdate
 from hypothesis import example, given
 
+from contract_tests.edge import answer_text
 from contract_tests.hypothesis_settings import for_budget
 from contract_tests.model import CREDENTIALS, PATCHABLE, differences, expected_after
 from contract_tests.safety import TRUNKS_PATH
@@ -56,7 +57,7 @@ def assert_patch_obeys_contract(
     assert response.status_code == expected.status, (
         f"PATCH {sent} on a {before['auth_type']} trunk: the contract expects {expected.status}"
         f"{' (' + expected.reason + ')' if expected.reason else ''}, the API answered "
-        f"{response.status_code}: {response.text[:300]}"
+        f"{answer_text(response, 300)}"
     )
     after = workbench.get(trunk_id)
     if expected.status != 200:
