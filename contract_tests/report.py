@@ -198,15 +198,15 @@ def _entry_line(entry: dict[str, object]) -> str:
     return f"- `{entry['fingerprint']}` {entry.get('title', '')}" + (f" ({notes})" if notes else "")
 
 
-def _retry_reasons(summary: RunSummary) -> str:
+def retry_reasons(transient: dict[str, int], persistent: dict[str, int]) -> str:
     """Which statuses (or lost connections) were retried, and which of them were transient."""
 
     def counted(reasons: dict[str, int]) -> str:
         return ", ".join(f"{reason} {count}x" for reason, count in sorted(reasons.items()))
 
-    parts = [f"transient: {counted(summary.transient)}"] if summary.transient else []
-    if summary.persistent:
-        parts.append(f"on every attempt: {counted(summary.persistent)}")
+    parts = [f"transient: {counted(transient)}"] if transient else []
+    if persistent:
+        parts.append(f"on every attempt: {counted(persistent)}")
     return f"; {'; '.join(parts)}" if parts else ""
 
 
@@ -218,8 +218,8 @@ def as_markdown(summary: RunSummary) -> str:
         + ("" if summary.complete else " (partial run: interrupted or stopped early)"),
         f"- Target: {summary.target}",
         f"- Profile: {summary.profile}{' (strict: additive drift fails)' if summary.strict else ''}",
-        f"- Requests: {summary.requests} ({summary.retries} retried{_retry_reasons(summary)})"
-        f" in {summary.seconds:.1f} s",
+        f"- Requests: {summary.requests} ({summary.retries} retried"
+        f"{retry_reasons(summary.transient, summary.persistent)}) in {summary.seconds:.1f} s",
         "",
         "| check | passed | failed | skipped |",
         "|---|---|---|---|",

@@ -3,14 +3,16 @@ retried where that is safe, counted as transient, and a failure that lasts is ha
 
 from __future__ import annotations
 
+import gzip
 import json
+import zlib
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from contract_tests.safety import CREATE_ATTEMPTS, TRUNKS_PATH, SafetyTransport, TrunkLedger
-from contract_tests.transports import RetryLog, RetryTransport
+from contract_tests.transports import RetryLog, RetryTransport, decoded_answer
 from tests.hardening.test_transport_stack import BASE, NUMBERS, Handler, ScriptedServer, fake_api
 
 EDGE_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body>edge</body></html>"
@@ -141,3 +143,20 @@ def test_a_post_that_is_not_a_create_is_not_sent_twice() -> None:
         response = http.post(f"{TRUNKS_PATH}/t1", content=json.dumps({"name": "x"}))
     assert response.status_code == 502
     assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate"])
+def test_an_answer_rebuilt_from_its_decoded_body_is_not_decoded_again(coding: str) -> None:
+    body = json.dumps({"name": "线路"}).encode()
+    wire = gzip.compress(body) if coding == "gzip" else zlib.compress(body)
+    headers = {"Content-Type": "application/json", "Content-Encoding": coding, "Content-Length": str(len(wire))}
+    with httpx.Client(
+        transport=httpx.MockTransport(lambda request: httpx.Response(200, content=wire, headers=headers))
+    ) as http:
+        received = http.get(BASE)
+
+    rebuilt = decoded_answer(received.status_code, received.content, received.headers)
+    assert rebuilt.json() == {"name": "线路"}
+    assert rebuilt.headers["content-type"] == "application/json"
+    assert "content-encoding" not in rebuilt.headers
+    assert rebuilt.headers["content-length"] == str(len(body))
