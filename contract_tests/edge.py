@@ -24,7 +24,7 @@ def edge_page(status: int, content_type: str, content: bytes) -> str | None:
 
 
 def edge_note_for(status: int, content_type: str, content: bytes) -> str:
-    """'the edge's page "502 Bad Gateway", not the API's answer' for a gateway's page, else ""."""
+    """`the edge's page '502 Bad Gateway', not the API's answer` for a gateway's page, else ""."""
     page = edge_page(status, content_type, content)
     return "" if page is None else f"the edge's page {page!r}, not the API's answer"
 

@@ -164,7 +164,8 @@ class RetryTransport(httpx.BaseTransport):
             except httpx.ReadTimeout:
                 # The server took the request and stayed silent for the whole timeout; more
                 # attempts would multiply that wait (the preflight promises one timeout, not five).
-                self.log.ended(reasons, cleared=False)
+                if reasons:
+                    self.log.ended([*reasons, "timeout"], cleared=False)
                 raise
             except (httpx.TransportError, ConnectionError) as error:
                 if request.method not in IDEMPOTENT_METHODS:

@@ -160,3 +160,22 @@ def test_an_answer_rebuilt_from_its_decoded_body_is_not_decoded_again(coding: st
     assert rebuilt.headers["content-type"] == "application/json"
     assert "content-encoding" not in rebuilt.headers
     assert rebuilt.headers["content-length"] == str(len(body))
+
+
+def test_a_timeout_after_a_blip_counts_as_persistent_and_a_lone_timeout_as_no_retry() -> None:
+    answers = iter([edge(502)])
+
+    def blip_then_silence(request: httpx.Request) -> httpx.Response:
+        answer = next(answers, None)
+        if answer is None:
+            raise httpx.ReadTimeout("timed out", request=request)
+        return answer
+
+    http, log = stack(ScriptedServer(blip_then_silence), owned(), [])
+    with http:
+        with pytest.raises(httpx.ReadTimeout):
+            http.get(TRUNKS_PATH)
+        assert log.persistent == {"timeout": 1} and not log.transient
+        with pytest.raises(httpx.ReadTimeout):
+            http.get(TRUNKS_PATH)  # no blip first: nothing was retried
+    assert log.persistent == {"timeout": 1} and log.retries == 1
