@@ -26,6 +26,7 @@ import httpx
 import jsonschema_rs
 
 from contract_tests.causes import fingerprint, looser_fingerprint, rule_at_instance, rule_from_schema_path
+from contract_tests.edge import edge_note
 from contract_tests.findings import Finding
 from contract_tests.spec import load_spec, resolved, without_closed_responses
 
@@ -87,7 +88,8 @@ class AnswerChecks:
         if documented is None:
             if status in (429, 503) and response.headers.get("Retry-After"):
                 return []  # wait and retry: the spec's conventions, not drift
-            return [self._status(label, status)]
+            edge = edge_note(response)
+            return [self._status(label, status, f"; {edge}" if edge else "")]
         found = []
         for header, spec in self._resolve(documented).get("headers", {}).items():
             if self._resolve(spec).get("required") and header not in response.headers:
@@ -106,9 +108,10 @@ class AnswerChecks:
             found += self._body(label, status, schema, body)
         return found
 
-    def _status(self, label: str, status: int) -> Finding:
+    def _status(self, label: str, status: int, edge: str) -> Finding:
         if status >= 500:
-            return self._finding(fingerprint(CHECK, label, "server-error", status), label, status, "(server error)")
+            cause = fingerprint(CHECK, label, "server-error", status)
+            return self._finding(cause, label, status, f"(server error{edge})")
         cause = fingerprint(CHECK, label, "undocumented-status", status)
         title = "a status the spec does not document for it"
         return self._finding(cause, label, status, title, kind="additive")

@@ -253,6 +253,8 @@ def _run(
         strict=settings.strict,
         requests=target.requests_sent,
         retries=target.retries.retries,
+        transient=dict(target.retries.log.transient),
+        persistent=dict(target.retries.log.persistent),
         seconds=time.monotonic() - started,
         first_failure_seconds=plugin.first_failure_at - started if plugin.first_failure_at else None,
         first_failure_requests=plugin.first_failure_requests,

@@ -32,12 +32,13 @@ def failures_of(error: BaseException) -> list[BaseException]:
 
 
 def findings_of(
-    error: BaseException, case: Any, status: int, body: object, test: str, reproduce: list[str]
+    error: BaseException, case: Any, status: int, body: object, test: str, reproduce: list[str], edge: str = ""
 ) -> list[Finding]:
-    """A finding per Schemathesis failure in `error`, for the answer `status` (with `body`) to `case`."""
+    """A finding per Schemathesis failure in `error`, for the answer `status` (with `body`) to `case`;
+    `edge` names the page when a gateway in front of the API answered instead (edge.py)."""
     operation = f"{case.method.upper()} {case.path}"
     return [
-        _finding(failure, case, operation, status, body, test, reproduce)
+        _finding(failure, case, operation, status, body, test, reproduce, edge)
         for failure in failures_of(error)
         if isinstance(failure, Exception)
     ]
@@ -52,7 +53,14 @@ def _body_component(body: object) -> str | None:
 
 
 def _finding(
-    failure: Exception, case: Any, operation: str, status: int, body: object, test: str, reproduce: list[str]
+    failure: Exception,
+    case: Any,
+    operation: str,
+    status: int,
+    body: object,
+    test: str,
+    reproduce: list[str],
+    edge: str = "",
 ) -> Finding:
     kind: Kind = "breaking"
     consequence_of = None
@@ -92,7 +100,8 @@ def _finding(
         title = f"{operation} refused a request the spec allows with {status}: {_short(case.body)}"
     elif isinstance(failure, UndefinedStatusCode):
         cause = fingerprint("conformance", operation, "undocumented-status", status)
-        title = f"{operation} answered {status}, a status the spec does not document for it"
+        whose = f" ({edge})" if edge else ""
+        title = f"{operation} answered {status}{whose}, a status the spec does not document for it"
         if status < 500:
             # An answer the spec does not list, not a server failing: documented by the patch.
             kind = "additive"
@@ -101,7 +110,7 @@ def _finding(
             title += f" (body: {component or 'no known schema'})"
     elif isinstance(failure, ServerError):
         cause = fingerprint("conformance", operation, "server-error", status)
-        title = f"{operation} answered {status} (server error) to {_short(case.body)}"
+        title = f"{operation} answered {status} (server error{'; ' + edge if edge else ''}) to {_short(case.body)}"
     else:
         name = getattr(failure, "title", type(failure).__name__)
         cause = fingerprint("conformance", operation, type(failure).__name__, status)

@@ -55,6 +55,10 @@ class RunSummary:
     symptoms: int = 0  # findings the checks raised before they were merged per cause
     judgement: Judgement | None = None  # the findings set against the baseline of known drift
     since_previous: SincePrevious | None = None
+    # Why requests were sent again ("502", "connection reset", ...): what a later attempt got
+    # past, and what every attempt met (an answer the checks then judged).
+    transient: dict[str, int] = field(default_factory=dict)
+    persistent: dict[str, int] = field(default_factory=dict)
 
     def checks_run_fully(self) -> set[str]:
         """The check families that ran to the end: what they did not see is gone."""
@@ -127,6 +131,7 @@ def as_json(summary: RunSummary) -> str:
         "strict": summary.strict,
         "requests": summary.requests,
         "retries": summary.retries,
+        "retried": {"transient": summary.transient, "persistent": summary.persistent},
         "seconds": round(summary.seconds, 2),
         "first_failure_seconds": None
         if summary.first_failure_seconds is None
@@ -193,6 +198,18 @@ def _entry_line(entry: dict[str, object]) -> str:
     return f"- `{entry['fingerprint']}` {entry.get('title', '')}" + (f" ({notes})" if notes else "")
 
 
+def retry_reasons(transient: dict[str, int], persistent: dict[str, int]) -> str:
+    """Which statuses (or lost connections) were retried, and which of them were transient."""
+
+    def counted(reasons: dict[str, int]) -> str:
+        return ", ".join(f"{reason} {count}x" for reason, count in sorted(reasons.items()))
+
+    parts = [f"transient: {counted(transient)}"] if transient else []
+    if persistent:
+        parts.append(f"on every attempt: {counted(persistent)}")
+    return f"; {'; '.join(parts)}" if parts else ""
+
+
 def as_markdown(summary: RunSummary) -> str:
     lines = [
         "# Contract drift report",
@@ -201,7 +218,8 @@ def as_markdown(summary: RunSummary) -> str:
         + ("" if summary.complete else " (partial run: interrupted or stopped early)"),
         f"- Target: {summary.target}",
         f"- Profile: {summary.profile}{' (strict: additive drift fails)' if summary.strict else ''}",
-        f"- Requests: {summary.requests} ({summary.retries} retried) in {summary.seconds:.1f} s",
+        f"- Requests: {summary.requests} ({summary.retries} retried"
+        f"{retry_reasons(summary.transient, summary.persistent)}) in {summary.seconds:.1f} s",
         "",
         "| check | passed | failed | skipped |",
         "|---|---|---|---|",

@@ -20,6 +20,7 @@ from typing import Any, TypeGuard
 import httpx
 
 from contract_tests.spec import schema_validator
+from contract_tests.transports import GATEWAY_STATUSES, RetryLog, connection_failure
 
 TRUNKS_PATH = "/sip-trunks/trunks"
 NAME_PREFIX = "contract-test-"
@@ -138,8 +139,10 @@ class SafetyTransport(httpx.BaseTransport):
         ledger: TrunkLedger,
         observers: Sequence[ResponseObserver] = (),
         answer_observers: Sequence[AnswerObserver] = (),
+        retry_log: RetryLog | None = None,
     ) -> None:
         self._inner = inner
+        self.retry_log = RetryLog() if retry_log is None else retry_log
         self.ledger = ledger
         self._observers = list(observers)
         self._answer_observers = list(answer_observers)
@@ -236,19 +239,37 @@ class SafetyTransport(httpx.BaseTransport):
 
     # -- sending a create ---------------------------------------------------------------------
     def _create(self, request: httpx.Request) -> httpx.Response:
+        reasons: list[str] = []
         for attempt in range(1, CREATE_ATTEMPTS + 1):
+            last = attempt == CREATE_ATTEMPTS
             try:
-                return self._inner.handle_request(request)
-            except httpx.ConnectError:
+                response = self._inner.handle_request(request)
+            except httpx.ConnectError as error:
+                self.retry_log.ended([*reasons, connection_failure(error)], cleared=False)
                 raise  # never reached the server: nothing was created
-            except httpx.TransportError:
-                if attempt == CREATE_ATTEMPTS:
+            except httpx.TransportError as error:
+                if last:
+                    self.retry_log.ended([*reasons, connection_failure(error)], cleared=False)
                     raise
-                # The answer was lost; the trunk (or number) may exist. Find it rather than
-                # creating a second one; if it is not there, the request never took effect.
-                found = self._find_created(request)
-                if found is not None:
-                    return httpx.Response(201, json=found, headers={"X-Contract-Recovered": "found"})
+                reasons.append(connection_failure(error))
+            else:
+                if response.status_code not in GATEWAY_STATUSES or last:
+                    failed = response.status_code in GATEWAY_STATUSES
+                    self.retry_log.ended(
+                        [*reasons, str(response.status_code)] if failed else reasons, cleared=not failed
+                    )
+                    return response
+                # A gateway failed on the way: the API may or may not have acted.
+                response.read()
+                response.close()
+                reasons.append(str(response.status_code))
+            # The answer was lost; the trunk (or number) may exist. Find it rather than
+            # creating a second one; if it is not there, the request never took effect.
+            found = self._find_created(request)
+            if found is not None:
+                self.retry_log.ended(reasons, cleared=True)
+                return httpx.Response(201, json=found, headers={"X-Contract-Recovered": "found"})
+            self.retry_log.retried()
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _find_created(self, request: httpx.Request) -> dict[str, Any] | None:

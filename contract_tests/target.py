@@ -119,7 +119,11 @@ def open_target(settings: Settings) -> Target:
         budget=budget,
         ledger=ledger,
         transport=SafetyTransport(
-            retries, ledger, observers=[undocumented.observe], answer_observers=[answers.observe]
+            retries,
+            ledger,
+            observers=[undocumented.observe],
+            answer_observers=[answers.observe],
+            retry_log=retries.log,
         ),
         undocumented=undocumented,
         answers=answers,

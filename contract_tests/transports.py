@@ -8,12 +8,26 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 import httpx
 
-RETRYABLE_STATUSES = frozenset({429, 503})
+RETRYABLE_STATUSES = frozenset({429, 503})  # "not processed", whatever the method
+GATEWAY_STATUSES = frozenset({502, 504})  # a gateway failed; the API may have acted
+# Describe the bytes on the wire, not the decoded body a response object holds once read.
+WIRE_FORM_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 IDEMPOTENT_METHODS = frozenset({"GET", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+
+
+def decoded_answer(status: int, content: bytes, headers: Mapping[str, str]) -> httpx.Response:
+    """An answer rebuilt from a body httpx already decoded: without the headers of its wire form,
+    which would make httpx decode (gunzip, inflate) the body a second time."""
+    kept = [
+        (name, value) for name, value in httpx.Headers(headers).multi_items() if name.lower() not in WIRE_FORM_HEADERS
+    ]
+    return httpx.Response(status, content=content, headers=kept)
 
 
 class ClientTransport(httpx.BaseTransport):
@@ -83,13 +97,43 @@ class BudgetTransport(httpx.BaseTransport):
         self._inner.close()
 
 
+@dataclass
+class RetryLog:
+    """What was retried in a run, by reason ("503", "connection reset", ...), and how it ended:
+    transient (a later attempt got through) or persistent (every attempt met it)."""
+
+    transient: Counter[str] = field(default_factory=Counter)
+    persistent: Counter[str] = field(default_factory=Counter)
+    retries: int = 0  # requests sent again
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def retried(self) -> None:
+        with self._lock:
+            self.retries += 1
+
+    def ended(self, reasons: list[str], *, cleared: bool) -> None:
+        """One request's attempts are over, having met `reasons` on the way: each counts as
+        transient if a later attempt got through (`cleared`); if none did, the request counts
+        once as persistent, by the last reason."""
+        if not reasons:
+            return
+        with self._lock:
+            if cleared:
+                self.transient.update(reasons)
+            else:
+                self.persistent[reasons[-1]] += 1
+
+
 class RetryTransport(httpx.BaseTransport):
     """Waits and retries what is safe to retry, so transient trouble is not reported as drift.
 
     - 429 and 503 mean "not processed": any method is retried after `Retry-After` seconds.
-    - A lost connection is retried only for idempotent methods; a lost answer to a POST may
-      mean it happened, which `SafetyTransport` resolves by looking the trunk (or number) up.
+    - 502 and 504 come from a gateway or CDN in front of the API, which may have passed the
+      request on before it failed: retried for idempotent methods. A create (POST) is left to
+      `SafetyTransport`, which looks the trunk (or number) up before sending it again.
+    - A lost connection (a reset) is retried only for idempotent methods, for the same reason.
     - A read timeout is not retried: the server is there but does not answer.
+    - Anything else, a 500 included, is the API's answer and returned at once.
     """
 
     def __init__(
@@ -99,14 +143,20 @@ class RetryTransport(httpx.BaseTransport):
         attempts: int = 5,
         max_wait: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
+        log: RetryLog | None = None,
     ) -> None:
         self._inner = inner
         self.attempts = attempts
         self.max_wait = max_wait
         self._sleep = sleep
-        self.retries = 0
+        self.log = RetryLog() if log is None else log
+
+    @property
+    def retries(self) -> int:
+        return self.log.retries
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        reasons: list[str] = []
         for attempt in range(1, self.attempts + 1):
             last = attempt == self.attempts
             try:
@@ -114,25 +164,53 @@ class RetryTransport(httpx.BaseTransport):
             except httpx.ReadTimeout:
                 # The server took the request and stayed silent for the whole timeout; more
                 # attempts would multiply that wait (the preflight promises one timeout, not five).
+                if reasons:
+                    self.log.ended([*reasons, "timeout"], cleared=False)
                 raise
-            except (httpx.TransportError, ConnectionError):
-                if last or request.method not in IDEMPOTENT_METHODS:
+            except (httpx.TransportError, ConnectionError) as error:
+                if request.method not in IDEMPOTENT_METHODS:
+                    # Got past the earlier trouble; this loss is for the caller to resolve.
+                    self.log.ended(reasons, cleared=True)
                     raise
-                self._pause(min(2.0 ** (attempt - 1) * 0.2, self.max_wait))
+                if last:
+                    self.log.ended([*reasons, connection_failure(error)], cleared=False)
+                    raise
+                reasons.append(connection_failure(error))
+                self._pause(self._backoff(attempt))
                 continue
-            if response.status_code not in RETRYABLE_STATUSES or last:
+            status = response.status_code
+            retryable = status in RETRYABLE_STATUSES or (
+                status in GATEWAY_STATUSES and request.method in IDEMPOTENT_METHODS
+            )
+            if not retryable or last:
+                self.log.ended([*reasons, str(status)] if retryable else reasons, cleared=not retryable)
                 return response
+            reasons.append(str(status))
             response.read()
             response.close()
-            self._pause(retry_after_seconds(response, default=min(2.0**attempt, self.max_wait), cap=self.max_wait))
+            # An edge's blip is over in a moment, and its page rarely says when; a rate limit is not.
+            default = min(2.0**attempt, self.max_wait) if status == 429 else self._backoff(attempt)
+            self._pause(retry_after_seconds(response, default=default, cap=self.max_wait))
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _backoff(self, attempt: int) -> float:
+        return min(2.0 ** (attempt - 1) * 0.2, self.max_wait)
+
     def _pause(self, seconds: float) -> None:
-        self.retries += 1
+        self.log.retried()
         self._sleep(seconds)
 
     def close(self) -> None:
         self._inner.close()
+
+
+def connection_failure(error: BaseException) -> str:
+    """How the report names a request that got no answer."""
+    if isinstance(error, httpx.ConnectError):
+        return "connection refused"
+    if isinstance(error, httpx.TimeoutException):
+        return "timeout"
+    return "connection reset"
 
 
 def retry_after_seconds(response: httpx.Response, *, default: float, cap: float) -> float:

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from contract_tests.edge import answer_text
 from contract_tests.safety import HARMLESS_GATEWAY, TRUNKS_PATH
 from contract_tests.spec import schema_validator
 from contract_tests.target import Target
@@ -106,4 +107,4 @@ class Workbench:
 
 
 def _unexpected(what: str, response: httpx.Response) -> str:
-    return f"could not {what}: {response.status_code} {response.text[:200]}"
+    return f"could not {what}: {answer_text(response, 200)}"

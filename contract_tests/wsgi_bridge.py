@@ -14,9 +14,12 @@ from urllib.parse import quote
 
 import httpx
 
+from contract_tests.transports import WIRE_FORM_HEADERS
+
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
-# Hop-by-hop and framing headers belong to each connection, not to the message being relayed.
-_NOT_RELAYED = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding"})
+# Hop-by-hop and framing headers belong to each connection, not to the message being relayed
+# (whose body httpx has decoded).
+_NOT_RELAYED = WIRE_FORM_HEADERS | {"connection", "keep-alive"}
 
 
 def wsgi_app(client: httpx.Client) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:

@@ -30,6 +30,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--retry-after", type=int, default=1, metavar="SECONDS", help="Retry-After on those 429s")
     parser.add_argument("--latency", type=float, default=0.0, metavar="SECONDS", help="added to every request")
     parser.add_argument(
+        "--compress", choices=("gzip", "deflate"), help="compress every answer whose request accepts it, as a CDN does"
+    )
+    parser.add_argument(
+        "--edge-errors",
+        type=float,
+        default=0.0,
+        metavar="FRACTION",
+        help="answer this share of requests (e.g. 0.01) with an edge's HTML 502/504/503, as a load balancer would",
+    )
+    parser.add_argument(
         "--spec", metavar="PATH", help="the OpenAPI document to follow (default: the repository's openapi.yaml)"
     )
     parser.add_argument("--list-scenarios", action="store_true", help="list the drift scenarios and exit")
@@ -58,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         return fail("--rate-limit-every must be at least 1")
     if args.latency < 0:
         return fail("--latency must not be negative")
+    if not 0.0 <= args.edge_errors <= 1.0:
+        return fail("--edge-errors must be a fraction between 0 and 1")
 
     from mock_api.app import create_app
     from mock_api.spec import SpecError
@@ -70,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
             latency=args.latency,
             retry_after=args.retry_after,
             spec=args.spec,
+            compress=args.compress,
+            edge_errors=args.edge_errors,
         )
     except (UnknownScenario, SpecError) as error:
         return fail(str(error))
@@ -78,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
 
     drift = f", scenario: {args.scenario}" if args.scenario else ""
     drift += f", spec: {args.spec}" if args.spec else ""
+    drift += f", answers {args.compress}-compressed" if args.compress else ""
+    drift += f", edge errors on {args.edge_errors:.2%} of requests" if args.edge_errors else ""
     # A token from the environment may be a real API key: name its source, never print it.
     token = f"${TOKEN_VARIABLE}" if args.token == os.environ.get(TOKEN_VARIABLE) else args.token
     print(f"mock Bolna API on http://{LOOPBACK}:{args.port} (token: {token}{drift})", flush=True)

@@ -130,12 +130,16 @@ def create_app(
     latency: float = 0.0,
     retry_after: int = 1,
     spec: Path | str | None = None,
+    compress: str | None = None,
+    edge_errors: float = 0.0,
 ) -> Starlette:
     """A fresh mock with its own empty store.
 
     `scenario` names a drift from `mock_api.scenarios`; `spec` is the OpenAPI document whose
     request schemas and response keys the mock follows (default: the repository's openapi.yaml).
-    A spec the mock cannot act on raises `SpecError`, naming the place.
+    A spec the mock cannot act on raises `SpecError`, naming the place. `compress` ("gzip" or
+    "deflate") compresses every answer whose request accepts it; `edge_errors` (a fraction) answers
+    that share of requests with an edge's HTML 502/504/503 before they reach the API.
     """
     chosen = CONTRACT if scenario is None else get_scenario(scenario)
     api = MockApi(token, chosen, mock_spec(spec, RESOURCES))
@@ -148,7 +152,16 @@ def create_app(
 
     app = Starlette(
         routes=[Route(path, endpoint=Resource(api, methods)) for path, methods in RESOURCES.items()],
-        middleware=[Middleware(Knobs, rate_limit_every=rate_limit_every, latency=latency, retry_after=retry_after)],
+        middleware=[
+            Middleware(
+                Knobs,
+                rate_limit_every=rate_limit_every,
+                latency=latency,
+                retry_after=retry_after,
+                compress=compress,
+                edge_errors=edge_errors,
+            )
+        ],
         exception_handlers={HTTPException: unknown_path},
     )
     # `/sip-trunks/trunks/` is an unknown path (404), not a redirect to `/sip-trunks/trunks`.

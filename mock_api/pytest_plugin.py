@@ -38,12 +38,15 @@ if TYPE_CHECKING:
 
 MARKER = "bolna_mock"
 MARKER_HELP = (
-    "bolna_mock(scenario=None, rate_limit_every=None, latency=0.0, retry_after=1, token=None, max_retries=None): "
-    "how the bolna_mock fixture behaves in this test: a drift scenario (python -m mock_api "
-    "--list-scenarios), a 429 with Retry-After every N requests, seconds added to each request; "
-    "max_retries for bolna_client (default: the client's own)"
+    "bolna_mock(scenario=None, rate_limit_every=None, latency=0.0, retry_after=1, compress=None, edge_errors=0.0, "
+    "token=None, max_retries=None): how the bolna_mock fixture behaves in this test: a drift scenario "
+    "(python -m mock_api --list-scenarios), a 429 with Retry-After every N requests, seconds added to each "
+    "request, answers compressed (gzip or deflate), a share of requests answered by an edge's HTML "
+    "502/504/503; max_retries for bolna_client (default: the client's own)"
 )
-OPTIONS = frozenset({"scenario", "rate_limit_every", "latency", "retry_after", "token", "max_retries"})
+OPTIONS = frozenset(
+    {"scenario", "rate_limit_every", "latency", "retry_after", "compress", "edge_errors", "token", "max_retries"}
+)
 BASE_URL = "http://testserver"
 TRUNKS_PATH = "/sip-trunks/trunks"
 
@@ -128,8 +131,10 @@ def bolna_mock(request: pytest.FixtureRequest) -> Iterator[BolnaMock]:
             rate_limit_every=options.get("rate_limit_every"),
             latency=options.get("latency", 0.0),
             retry_after=options.get("retry_after", 1),
+            compress=options.get("compress"),
+            edge_errors=options.get("edge_errors", 0.0),
         )
-    except ValueError as error:  # an unknown scenario, a negative latency
+    except ValueError as error:  # an unknown scenario, a negative latency, an unknown compression
         raise pytest.UsageError(f"@pytest.mark.{MARKER}: {error}") from None
     client = TestClient(app, base_url=BASE_URL, raise_server_exceptions=False)
     client.headers["Authorization"] = f"Bearer {token}"

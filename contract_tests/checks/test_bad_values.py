@@ -19,6 +19,7 @@ import pytest
 from contract_tests.bad_values import bad_values_by_field, one_per_rule
 from contract_tests.bounds import LOWER, MAX_REQUESTS, UPPER, Bound, discover
 from contract_tests.causes import Rule, fingerprint, looser_fingerprint, rules_broken
+from contract_tests.edge import answer_text, whose_status
 from contract_tests.findings import Finding
 from contract_tests.model import CREDENTIALS
 from contract_tests.plugin import ContractPlugin
@@ -64,8 +65,8 @@ class Verdicts:
             self._breaking(
                 "status-instead-of-422",
                 response,
-                f"a field error answers {response.status_code} instead of 422",
-                f"PATCH {sent}: expected 422, got {response.status_code} {response.text[:160]}",
+                f"a field error answers {whose_status(response)} instead of 422",
+                f"PATCH {sent}: expected 422, got {answer_text(response, 160)}",
             )
             return
         try:
@@ -318,7 +319,7 @@ def test_one_bad_field_rejects_the_whole_patch(target: Target, workbench: Workbe
                 "test_one_bad_field_rejects_the_whole_patch",
                 "failure",
                 title,
-                f"PATCH {sent}: answered {response.status_code} {response.text[:160]}",
+                f"PATCH {sent}: answered {answer_text(response, 160)}",
                 [contract.curl(response)],
                 kind=kind,  # type: ignore[arg-type]
                 fingerprint=fingerprint("bad-values", UPDATE, "atomicity", bad_field) if kind == "looser" else cause,

@@ -18,6 +18,7 @@ from schemathesis.schemas import BaseSchema
 from schemathesis.specs.openapi.checks import ensure_resource_availability
 
 from contract_tests.conformance import findings_of
+from contract_tests.edge import edge_note_for
 from contract_tests.hypothesis_settings import api_settings
 from contract_tests.model import CREDENTIALS
 from contract_tests.plugin import ContractPlugin
@@ -47,7 +48,9 @@ def record_failures(contract: ContractPlugin, test: str, case: Any, response: An
         body = response.json()
     except ValueError:
         body = None
-    for finding in findings_of(error, case, response.status_code, body, test, reproduce):
+    content_type = next(iter(response.headers.get("content-type", [])), "")
+    edge = edge_note_for(response.status_code, content_type, response.content)
+    for finding in findings_of(error, case, response.status_code, body, test, reproduce, edge):
         contract.record(finding)
 
 

@@ -16,12 +16,14 @@ from bolna_sip_trunks_client.api.sip_trunks import update_sip_trunk
 from bolna_sip_trunks_client.models import GatewayInput, SipTrunkUpdate
 from hypothesis import example, given
 
+from contract_tests.edge import answer_text
 from contract_tests.hypothesis_settings import for_budget
 from contract_tests.model import CREDENTIALS, PATCHABLE, differences, expected_after
 from contract_tests.safety import TRUNKS_PATH
 from contract_tests.spec import patch_accepts, schema_at, valid_patch
 from contract_tests.strategies import AUTH_TYPES, MEDIA_ENCRYPTIONS, TRANSPORTS, patch_bodies
 from contract_tests.target import Target
+from contract_tests.transports import decoded_answer
 from contract_tests.trunks import Workbench
 
 KINDS = AUTH_TYPES  # a trunk of every kind the spec knows
@@ -32,7 +34,7 @@ def send_patch(api: AuthenticatedClient, trunk_id: str, patch: dict[str, Any]) -
     body = SipTrunkUpdate.from_dict(patch)
     assert body.to_dict() == patch, "the generated client would not send the body as drawn"
     response = update_sip_trunk.sync_detailed(trunk_id, client=api, body=body)
-    return httpx.Response(response.status_code, content=response.content, headers=response.headers)
+    return decoded_answer(response.status_code, response.content, response.headers)
 
 
 def timestamp(value: object) -> datetime:
@@ -55,7 +57,7 @@ def assert_patch_obeys_contract(
     assert response.status_code == expected.status, (
         f"PATCH {sent} on a {before['auth_type']} trunk: the contract expects {expected.status}"
         f"{' (' + expected.reason + ')' if expected.reason else ''}, the API answered "
-        f"{response.status_code}: {response.text[:300]}"
+        f"{answer_text(response, 300)}"
     )
     after = workbench.get(trunk_id)
     if expected.status != 200:

@@ -12,6 +12,7 @@ from pathlib import Path
 from contract_tests.mockdiff.compare import Difference, Wording
 from contract_tests.mockdiff.steps import Step
 from contract_tests.mockdiff.suggest import PATCH_NAME, SpecOutcome
+from contract_tests.report import retry_reasons
 from contract_tests.suggestions import Suggestion
 
 SHORTEST = "Shortest sequence found (replayed, shows it again):"
@@ -62,6 +63,9 @@ class DiffSummary:
     notes: list[str] = field(default_factory=list)
     patch: str = ""  # the spec patch for the differences it can absorb
     suggestions: list[Suggestion] = field(default_factory=list)
+    retries: int = 0
+    transient: dict[str, int] = field(default_factory=dict)  # as in the drift report
+    persistent: dict[str, int] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -94,6 +98,8 @@ def as_json(summary: DiffSummary) -> str:
         "seed": summary.seed,
         "steps": {"planned": summary.steps_planned, "run": summary.steps_run},
         "requests": summary.requests,
+        "retries": summary.retries,
+        "retried": {"transient": summary.transient, "persistent": summary.persistent},
         "seconds": round(summary.seconds, 2),
         "complete": summary.complete,
         "exit_code": summary.exit_code,
@@ -115,7 +121,8 @@ def as_markdown(summary: DiffSummary) -> str:
         f"- verdict: **{VERDICTS[summary.exit_code]}** ({len(summary.groups)} differences)",
         f"- steps: {summary.steps_run} of {summary.steps_planned}, seed {summary.seed} "
         f"(repeat with `bolna-contract mock-diff --seed {summary.seed} --steps {summary.steps_planned}`)",
-        f"- requests to the target: {summary.requests}, {summary.seconds:.1f} s",
+        f"- requests to the target: {summary.requests} ({summary.retries} retried"
+        f"{retry_reasons(summary.transient, summary.persistent)}), {summary.seconds:.1f} s",
     ]
     lines += [f"- note: {note}" for note in summary.notes]
     lines += [

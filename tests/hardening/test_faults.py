@@ -106,6 +106,11 @@ def test_a_run_through_every_kind_of_fault_passes_and_leaves_nothing(tmp_path: P
         Fault(Action.DROP_BEFORE_FORWARDING, at(2), "POST", TRUNKS_PATH, WORKBENCH_CREATE),
         Fault(Action.DROP_AFTER_FORWARDING, at(1), "POST", ITS_NUMBERS, (with_token(TOKEN),)),
         Fault(Action.DROP_AFTER_FORWARDING, at(3), "PATCH", A_TRUNK, (with_token(TOKEN),)),
+        # An edge in front: a create it passed on before timing out (the resend of the one that
+        # never arrived), a PATCH likewise, and its 502 pages on a few reads.
+        Fault(Action.GATEWAY_TIMEOUT, at(3), "POST", TRUNKS_PATH, WORKBENCH_CREATE),
+        Fault(Action.GATEWAY_TIMEOUT, at(5), "PATCH", A_TRUNK, (with_token(TOKEN),)),
+        Fault(Action.BAD_GATEWAY, every(60, limit=3), "GET"),
         Fault(Action.UNAVAILABLE, every(150, limit=2)),
         Fault(Action.TOO_MANY_REQUESTS, burst(400, 2)),
         Fault(Action.DELAY, every(250, limit=2), seconds=1.0),
@@ -118,11 +123,20 @@ def test_a_run_through_every_kind_of_fault_passes_and_leaves_nothing(tmp_path: P
         Action.UNAVAILABLE: 2,
         Action.TOO_MANY_REQUESTS: 2,
         Action.DELAY: 2,
+        Action.GATEWAY_TIMEOUT: 2,
+        Action.BAD_GATEWAY: 3,
     }
-    # 503 and 429 mean "not processed": each such request was sent again.
-    for refused in proxy.faulted(Action.UNAVAILABLE) + proxy.faulted(Action.TOO_MANY_REQUESTS):
-        assert sent_again(proxy, refused), f"{refused.method} {refused.path} was not retried"
-    assert run.drift["retries"] >= 2 + 2 + 1  # the 503s, the 429s and the PATCH whose answer was lost
+    # 503 and 429 mean "not processed": each such request was sent again; so was each read an
+    # edge answered 502.
+    refused = proxy.faulted(Action.UNAVAILABLE) + proxy.faulted(Action.TOO_MANY_REQUESTS)
+    for edge_page in refused + proxy.faulted(Action.BAD_GATEWAY):
+        assert sent_again(proxy, edge_page), f"{edge_page.method} {edge_page.path} was not retried"
+    # the 503s, the 429s, the 502s, the PATCHes whose answer was lost, the creates sent again
+    assert run.drift["retries"] >= 2 + 2 + 3 + 2 + 1
+    transient = run.drift["retried"]["transient"]
+    assert transient["502"] == 3 and transient["504"] == 2 and transient["connection reset"] >= 2
+    assert run.drift["retried"]["persistent"] == {}
+    assert "transient: " in (run.reports / "drift.md").read_text(encoding="utf-8")
 
     lost_create, lost_number, lost_patch = proxy.faulted(Action.DROP_AFTER_FORWARDING)
     # The create happened; the run found it by name and did not make it again.
@@ -140,9 +154,16 @@ def test_a_run_through_every_kind_of_fault_passes_and_leaves_nothing(tmp_path: P
     assert lost_patch.upstream_status == 200
     resent = proxy.seen[proxy.seen.index(lost_patch) + 1]
     assert same_request(resent, lost_patch) and resent.upstream_status == 200, "the lost PATCH was not sent again"
-    # The create that never reached the server was looked for, not found, and sent once more.
+    # The create that never reached the server was looked for, not found, and sent once more;
+    # the edge passed that one on and answered 504: it was found by name, not made a third time.
     (unreached,) = proxy.faulted(Action.DROP_BEFORE_FORWARDING)
     assert [seen.upstream_status for seen in sent_again(proxy, unreached)] == [201]
+    timed_out = {seen.method: seen for seen in proxy.faulted(Action.GATEWAY_TIMEOUT)}
+    timed_out_create, timed_out_patch = timed_out["POST"], timed_out["PATCH"]
+    assert same_request(timed_out_create, unreached) and timed_out_create.upstream_status == 201
+    assert_looked_up_not_sent_again(proxy, timed_out_create)
+    resent = proxy.seen[proxy.seen.index(timed_out_patch) + 1]
+    assert same_request(resent, timed_out_patch), "the PATCH the edge timed out on was not sent again"
 
     assert_created_names_are_unique(proxy)
     assert left == [], "the run left trunks behind (a recovered create must be deleted too)"

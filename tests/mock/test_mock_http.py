@@ -4,14 +4,25 @@ the order of checks, JSON everywhere, and the tester's knobs (429 every N reques
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import time
+from typing import Any
 
 import pytest
 from starlette.types import Message
 
 from mock_api import SCENARIOS, create_app
-from tests.mock.mock_support import TOKEN, TRUNKS, Api, error_locs, is_plain_error, is_validation_error, userpass_body
+from tests.mock.mock_support import (
+    AUTH,
+    TOKEN,
+    TRUNKS,
+    Api,
+    error_locs,
+    is_plain_error,
+    is_validation_error,
+    userpass_body,
+)
 
 MIB = 1024 * 1024
 
@@ -298,6 +309,58 @@ def test_latency_is_added_to_every_request() -> None:
     started = time.monotonic()
     assert api.list().status_code == 200
     assert time.monotonic() - started >= 0.2
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate"])
+def test_compress_encodes_every_answer_the_request_accepts(coding: str) -> None:
+    api = Api(compress=coding)
+    created = api.create(userpass_body())
+    listed = api.list()
+    identity = api.request("GET", TRUNKS, headers={"Accept-Encoding": "identity"})
+    refused = api.request("GET", TRUNKS, auth=False)
+
+    for response in (created, listed, refused):
+        assert response.headers["content-encoding"] == coding
+    assert listed.json() == [created.json()]  # httpx decoded it: the body is the JSON it was
+    assert is_plain_error(refused, 401)
+    assert "content-encoding" not in identity.headers
+    assert identity.json() == listed.json()
+
+
+def test_compressed_bytes_on_the_wire_are_the_declared_coding() -> None:
+    api = Api(compress="gzip")
+    api.create_trunk()
+    with api.http.stream("GET", TRUNKS, headers={**AUTH, "Accept-Encoding": "gzip"}) as response:
+        wire = b"".join(response.iter_raw())  # before httpx decodes it
+    assert wire[:2] == b"\x1f\x8b", "not a gzip member"
+    assert int(response.headers["content-length"]) == len(wire)
+    assert json.loads(gzip.decompress(wire))[0]["name"] == userpass_body()["name"]
+
+
+def test_edge_errors_answer_a_share_of_requests_with_html_502_504_503() -> None:
+    api = Api(edge_errors=0.1)
+    statuses = [api.list().status_code for _ in range(40)]
+
+    failed = [(number, status) for number, status in enumerate(statuses, start=1) if status != 200]
+    assert failed == [(10, 502), (20, 504), (30, 503), (40, 502)]
+    page = Api(edge_errors=1.0).list()
+    assert page.headers["content-type"].startswith("text/html")
+    assert "retry-after" not in page.headers
+    assert "502 Bad Gateway" in page.text
+
+
+def test_an_edge_error_never_reaches_the_store() -> None:
+    api = Api(edge_errors=0.5)
+    assert api.create(userpass_body()).status_code == 201  # request 1 passes
+    assert api.create(userpass_body() | {"name": "second"}).status_code == 502  # request 2 fails at the edge
+    assert [trunk["name"] for trunk in api.list().json()] == [userpass_body()["name"]]
+
+
+@pytest.mark.parametrize(("knob", "value"), [("compress", "br"), ("edge_errors", 1.5), ("edge_errors", -0.1)])
+def test_bad_knob_values_are_refused(knob: str, value: object) -> None:
+    settings: dict[str, Any] = {knob: value}
+    with pytest.raises(ValueError, match=knob):
+        Api(**settings).list()
 
 
 def test_unknown_scenario_is_refused() -> None:

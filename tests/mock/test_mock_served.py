@@ -39,7 +39,9 @@ def test_an_unknown_scenario_exits_2_with_one_line(capsys: pytest.CaptureFixture
     assert "no-such-drift" in captured.err
 
 
-@pytest.mark.parametrize("argv", [["--host", "0.0.0.0"], ["--rate-limit-every", "0"], ["--latency", "-1"]])
+@pytest.mark.parametrize(
+    "argv", [["--host", "0.0.0.0"], ["--rate-limit-every", "0"], ["--latency", "-1"], ["--edge-errors", "1.5"]]
+)
 def test_bad_flags_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
     assert capsys.readouterr().err.startswith("mock_api: ")

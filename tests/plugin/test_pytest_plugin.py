@@ -71,6 +71,20 @@ def test_the_marker_adds_latency(bolna_client: AuthenticatedClient) -> None:
     assert time.monotonic() - started >= 0.2
 
 
+@pytest.mark.bolna_mock(compress="gzip", edge_errors=0.5, max_retries=0)
+def test_the_marker_puts_a_compressing_flaky_edge_in_front(
+    bolna_client: AuthenticatedClient, bolna_mock: BolnaMock
+) -> None:
+    trunk = bolna_mock.create_trunk(name="Main line")  # request 1 passes the edge
+
+    refused = list_sip_trunks.sync_detailed(client=bolna_client)  # request 2 does not
+    listed = list_sip_trunks.sync_detailed(client=bolna_client)
+
+    assert refused.status_code == 502 and refused.headers["content-type"] == "text/html"
+    assert listed.headers["content-encoding"] == "gzip"
+    assert isinstance(listed.parsed, list) and [item.name for item in listed.parsed] == [trunk["name"]]
+
+
 @pytest.mark.bolna_mock(scenario="patch-merges-gateways")
 def test_the_marker_picks_a_drift_scenario(bolna_client: AuthenticatedClient, bolna_mock: BolnaMock) -> None:
     trunk = bolna_mock.create_trunk()
