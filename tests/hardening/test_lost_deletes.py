@@ -7,12 +7,16 @@ import secrets
 from pathlib import Path
 
 from tests.contract.contract_run import run_contract
-from tests.fixtures.fault_proxy import Action, Fault, FaultProxy, Seen, run_fault_proxy, with_token
+from tests.fixtures.fault_proxy import Action, Fault, FaultProxy, Seen, Selector, run_fault_proxy, with_token
 from tests.fixtures.served_mock import serve_mock
 from tests.hardening.live_runs import A_TRUNK, live_env
 
 TOKEN = f"tok-deletes-{secrets.token_hex(8)}"
 A_NUMBER = A_TRUNK + "/numbers/[^/]+"
+
+
+def one_in_four(rest: int) -> Selector:
+    return lambda number: number % 4 == rest
 
 
 def lost_after_acting(proxy: FaultProxy, action: Action) -> list[Seen]:
@@ -21,10 +25,10 @@ def lost_after_acting(proxy: FaultProxy, action: Action) -> list[Seen]:
 
 
 def test_deletes_whose_answer_the_edge_lost_are_done_not_drift(tmp_path: Path) -> None:
-    # Of the run's own trunk DELETEs, the 1st, 5th, ... meet a 504 after the API deleted, the 3rd,
+    # Of the run's trunk DELETEs (with its token), the 1st, 5th, ... meet a 504 after the API deleted, the 3rd,
     # 7th, ... a reset; their resends (the 2nd, 4th, ...) get through. Number DELETEs likewise.
     faults = [
-        Fault(action, lambda number, rest=rest: number % 4 == rest, "DELETE", path, (with_token(TOKEN),))
+        Fault(action, one_in_four(rest), "DELETE", path, (with_token(TOKEN),))
         for path in (A_TRUNK, A_NUMBER)
         for action, rest in ((Action.GATEWAY_TIMEOUT, 1), (Action.DROP_AFTER_FORWARDING, 3))
     ]
