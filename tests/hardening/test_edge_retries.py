@@ -6,10 +6,12 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+import brotli  # type: ignore[import-untyped]  # ships no type hints
 import httpx
 import pytest
+import zstandard
 
 from contract_tests.safety import CREATE_ATTEMPTS, RECOVERED, TRUNKS_PATH, SafetyTransport, TrunkLedger
 from contract_tests.transports import RetryLog, RetryTransport, decoded_answer
@@ -145,10 +147,18 @@ def test_a_post_that_is_not_a_create_is_not_sent_twice() -> None:
     assert len(server.requests) == 1
 
 
-@pytest.mark.parametrize("coding", ["gzip", "deflate"])
+COMPRESSORS: dict[str, Callable[[bytes], bytes]] = {
+    "gzip": gzip.compress,
+    "deflate": zlib.compress,
+    "br": brotli.compress,
+    "zstd": lambda body: zstandard.ZstdCompressor().compress(body),
+}
+
+
+@pytest.mark.parametrize("coding", COMPRESSORS)
 def test_an_answer_rebuilt_from_its_decoded_body_is_not_decoded_again(coding: str) -> None:
     body = json.dumps({"name": "线路"}).encode()
-    wire = gzip.compress(body) if coding == "gzip" else zlib.compress(body)
+    wire = COMPRESSORS[coding](body)
     headers = {"Content-Type": "application/json", "Content-Encoding": coding, "Content-Length": str(len(wire))}
     with httpx.Client(
         transport=httpx.MockTransport(lambda request: httpx.Response(200, content=wire, headers=headers))
