@@ -55,6 +55,7 @@ class Lease:
         self.authorization = authorization  # the header value renewals and look-ups send
         self.marker_id: str | None = None
         self.until = _now()
+        self.lapsed: set[str] = set()  # markers of killed runs on the same trunk, this run's to delete
 
     def name(self, until: datetime) -> str:
         on = f"-on-{self.trunk_id}" if self.trunk_id is not None else ""

@@ -187,7 +187,9 @@ class SafetyTransport(httpx.BaseTransport):
         """Only the run's own marker: made, renewed, read or deleted; nothing else rides on it."""
         lease = self.ledger.lease
         match = _TRUNK_PATH.match(path)
-        own_marker = lease is not None and match is not None and not match["rest"] and match["trunk"] == lease.marker_id
+        trunk = match["trunk"] if match is not None and not match["rest"] else None
+        own_marker = lease is not None and trunk is not None and trunk == lease.marker_id
+        own_marker |= lease is not None and method == "DELETE" and trunk in lease.lapsed
         if method == "POST" and path == TRUNKS_PATH:
             response = self._create(request)
         elif (method == "GET" and path == TRUNKS_PATH) or own_marker:

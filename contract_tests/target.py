@@ -11,6 +11,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -212,8 +213,10 @@ def take_lease(
                 if mine is None or lease.trunk_id is None:
                     return
                 sleep(LEASE_SETTLE_SECONDS)
-                held = first_claim(_lease_marks(http), mine)
+                marks = _lease_marks(http)
+                held = first_claim(marks, mine)
                 if held is None:
+                    _end_lapsed(http, lease, marks)
                     return
                 problem = _end_marker(http, lease)
                 if problem:
@@ -269,6 +272,14 @@ def _end_marker(http: httpx.Client, lease: Lease) -> str | None:
         return f"could not delete this run's lease marker {lease.marker_id} (answer: {answer}); it lapses at its time"
     lease.marker_id = None
     return None
+
+
+def _end_lapsed(http: httpx.Client, lease: Lease, marks: list[LeaseMark]) -> None:
+    """The markers killed runs left on the trunk this run now holds: their records are restored next."""
+    now = datetime.now(UTC)
+    lease.lapsed = {mark.marker_id for mark in marks if mark.trunk_id == lease.trunk_id and not mark.live(now)}
+    for marker_id in lease.lapsed:
+        _attempt(http, "DELETE", f"{TRUNKS_PATH}/{marker_id}", extensions={LEASE: True})
 
 
 def end_lease(target: Target) -> str | None:
