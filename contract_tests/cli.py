@@ -29,6 +29,7 @@ from contract_tests.night_over_night import PreviousReportError, compare, read_p
 from contract_tests.plugin import CALIBRATION_CHECKS, CHECK_MODULES, CHECKS_DIR, ContractPlugin
 from contract_tests.profiles import PROFILES
 from contract_tests.report import RunSummary, console_summary, write_reports
+from contract_tests.safety import RunStoodDown
 from contract_tests.settings import ConfigError, Settings, settings_from_env
 from contract_tests.spec import SPEC_PATH
 from contract_tests.spec_check import spec_problem
@@ -95,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         history = History(known_drift, previous, update=args.baseline_update, prune=args.baseline_prune)
         return _run(target, settings, history, fail_fast=args.fail_fast, calibrate=args.command == "calibrate")
     except ConfigError as error:
+        print(f"bolna-contract: {target.scrub(str(error))}", file=sys.stderr)
+        return USAGE_ERROR
+    except RunStoodDown as error:  # outside the checks, whose report says it
         print(f"bolna-contract: {target.scrub(str(error))}", file=sys.stderr)
         return USAGE_ERROR
     finally:

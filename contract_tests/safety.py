@@ -71,6 +71,7 @@ class TrunkLedger:
 
     run_id: str = field(default_factory=lambda: secrets.token_hex(4))
     given_trunk: str | None = None
+    holds_given: bool = False  # the given trunk was found and recorded: from then on it must stay
     recorded: set[str] = field(default_factory=set)  # trunks a restore record names: restores only
     created: list[str] = field(default_factory=list)
     numbers_added: set[str] = field(default_factory=set)  # ids of the phone numbers this run added
@@ -139,7 +140,9 @@ class TrunkLedger:
 
     def in_use(self, trunk_id: str) -> bool:
         """A trunk this run works on and has not deleted itself: it must still be there."""
-        return trunk_id == self.given_trunk or (trunk_id in self.created and trunk_id not in self.deleted)
+        if trunk_id == self.given_trunk:
+            return self.holds_given
+        return trunk_id in self.created and trunk_id not in self.deleted
 
     def stand_down(self, why: str) -> RunStoodDown:
         self.stood_down = self.stood_down or why

@@ -333,6 +333,7 @@ def take_over_given_trunk(target: Target) -> None:
     else:
         target.record = new_record(record_path(target.records_dir, trunk_id), trunk, target.ledger.run_id)
         write_atomically(target.record)
+    target.ledger.holds_given = True
     target.notes.append(
         f"worked on existing trunk {trunk_id}: changed its name, is_active, gateways, codecs, transport and "
         f"other PATCHable fields, then restored them from {target.record.origin}; no credentials were sent to it "
