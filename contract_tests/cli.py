@@ -58,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             profile=args.profile,
             strict=True if args.strict else None,
             quiet=True if args.quiet else None,
+            wait_for_lease=True if args.wait_for_lease else None,
             reports_dir=args.reports,
             scenario=args.scenario,
             baseline=args.baseline,
@@ -88,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cleanup(target, force=args.force)
         if args.command == "snapshot":
             return _snapshot(target, args.file or DESIRED_STATE_FILE)
-        take_lease(target, wait=args.wait_for_lease, say=lambda line: print(f"bolna-contract: {line}", file=sys.stderr))
+        take_lease(target, wait=settings.wait_for_lease, say=_say)
         if args.command == "mock-diff":
             with _stop_gracefully(target):
                 return mock_diff(target, settings, steps=args.steps, seed=args.seed)
@@ -130,7 +131,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--reports", type=Path, help="report folder (default: reports/contract)")
     parser.add_argument("--scenario", help="run against the embedded mock with this drift scenario (self-test)")
     parser.add_argument("--wait-for-lease", action="store_true",
-                        help="with BOLNA_TRUNK_ID: wait while another run uses the trunk, not exit 2")  # fmt: skip
+                        help="wait while another run uses BOLNA_TRUNK_ID (CONTRACT_WAIT_FOR_LEASE=1)")  # fmt: skip
     parser.add_argument("--force", action="store_true",
                         help="cleanup: also delete and restore what runs still going hold")  # fmt: skip
     parser.add_argument("--fail-fast", action="store_true", help="stop at the first finding that fails the run")
@@ -146,6 +147,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--previous", type=Path, metavar="FILE",
                         help="the previous drift.json: say what is new, persists or is resolved since")  # fmt: skip
     return parser
+
+
+def _say(line: str) -> None:
+    print(f"bolna-contract: {line}", file=sys.stderr, flush=True)
 
 
 def _positive(text: str) -> int:

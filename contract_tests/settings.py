@@ -33,6 +33,7 @@ class Settings:
     baseline: Path | None = None  # known drift of the live account; a missing file knows nothing
     previous: Path | None = None  # the previous run's drift.json, for night-over-night changes
     lease_seconds: float = DEFAULT_LEASE_SECONDS  # how long a killed run's lease keeps others away
+    wait_for_lease: bool = False  # on a trunk another run holds: wait, rather than exit 2
 
     @property
     def live(self) -> bool:
@@ -62,6 +63,7 @@ def settings_from_env(env: Mapping[str, str] | None = None, **overrides: object)
         baseline=_baseline(env, live=base_url is not None),
         previous=Path(env["CONTRACT_PREVIOUS"].strip()) if env.get("CONTRACT_PREVIOUS", "").strip() else None,
         lease_seconds=_lease_seconds(env),
+        wait_for_lease=_flag(env, "CONTRACT_WAIT_FOR_LEASE"),
     )
     fields = {key: value for key, value in overrides.items() if value is not None}
     return replace(settings, **fields)  # type: ignore[arg-type]

@@ -94,6 +94,8 @@ def test_a_lease_too_short_or_unreadable_is_a_setting_to_fix(value: str) -> None
     with pytest.raises(ConfigError, match="CONTRACT_LEASE_SECONDS"):
         settings_from_env({"CONTRACT_LEASE_SECONDS": value})
     assert settings_from_env({"CONTRACT_LEASE_SECONDS": "30"}).lease_seconds == 30
+    assert settings_from_env({"CONTRACT_WAIT_FOR_LEASE": "1"}).wait_for_lease is True
+    assert settings_from_env({}).wait_for_lease is False
 
 
 def test_cleanup_spares_running_runs_and_deletes_what_ended(tmp_path: Path) -> None:
