@@ -233,11 +233,22 @@ def take_lease(
 
 
 def _lease_marks(http: httpx.Client) -> list[LeaseMark]:
-    response = http.get(TRUNKS_PATH, extensions={LEASE: True})
-    listed = response.json() if response.status_code == 200 else None
+    answer, listed = _json_answer(http, "GET", TRUNKS_PATH)
     if not isinstance(listed, list):
-        raise ConfigError(f"could not list the trunks to look for other runs (answer: {response.status_code})")
+        raise ConfigError(f"could not list the trunks to look for other runs (answer: {answer})")
     return lease_marks(listed)
+
+
+def _json_answer(http: httpx.Client, method: str, path: str, body: Any = None) -> tuple[int | str, object]:
+    """A lease request's status (or why it failed) and its JSON body, None when it has none."""
+    try:
+        response = http.request(method, path, json=body, extensions={LEASE: True})
+    except (httpx.HTTPError, OSError) as error:
+        return _reason(error), None
+    try:
+        return response.status_code, response.json() if response.status_code in (200, 201) else None
+    except ValueError:
+        return response.status_code, None
 
 
 def _make_marker(target: Target, http: httpx.Client, lease: Lease) -> LeaseMark | None:
@@ -249,11 +260,10 @@ def _make_marker(target: Target, http: httpx.Client, lease: Lease) -> LeaseMark 
         "gateways": [{"gateway_address": HARMLESS_GATEWAY}],
         "ip_identifiers": [{"ip_address": DOCUMENTATION_CIDR}],
     }
-    response = http.post(TRUNKS_PATH, json=lease.create_body(until, harmless), extensions={LEASE: True})
-    made = response.json() if response.status_code in (200, 201) else None
+    answer, made = _json_answer(http, "POST", TRUNKS_PATH, lease.create_body(until, harmless))
     marks = lease_marks([made])
     if not marks:
-        problem = f"could not make this run's lease marker (answer: {response.status_code})"
+        problem = f"could not make this run's lease marker (answer: {answer})"
         if isinstance(made, dict) and isinstance(made.get("id"), str):
             lease.marker_id = made["id"]  # made, if not as asked: deleted at the end all the same
         if lease.trunk_id is not None:

@@ -1,8 +1,8 @@
 """One account, several users at once, against a correct server: no false drift, no trunk left
 changed, no contract-* trunk left behind.
 
-Each test serves its own mock on loopback (a little latency on every answer, so that runs overlap
-for long enough) and starts `bolna-contract` processes against it, as users would.
+Each test serves its own mock on loopback and starts `bolna-contract` processes against it, as
+users would (with a little latency on every answer where a second process must come in mid-run).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def test_cleanup_typed_during_a_run_leaves_the_run_alone(tmp_path: Path) -> None
 def test_two_throwaway_runs_and_a_console_user_at_once(tmp_path: Path) -> None:
     """Each run sees the other's trunks, and a user's, come and go: none of it is drift."""
     stop = threading.Event()
-    with serve_mock(*SLOW_MOCK, token=TOKEN) as served:
+    with serve_mock(token=TOKEN) as served:
         env = live_env(served.base_url, TOKEN)
         first, second = start_contract(tmp_path / "a", env), start_contract(tmp_path / "b", env)
         user = threading.Thread(target=console_user, args=(served, stop))
@@ -91,7 +91,7 @@ def console_user(served: ServedMock, stop: threading.Event) -> None:
 
 
 def test_two_runs_on_one_trunk_one_stands_aside_and_the_trunk_is_as_before(tmp_path: Path) -> None:
-    with serve_mock(*SLOW_MOCK, token=TOKEN) as served:
+    with serve_mock(token=TOKEN) as served:
         before = served.production_trunk()
         env = live_env(served.base_url, TOKEN, BOLNA_TRUNK_ID=before["id"])
         # The same report folder, as two people in one checkout would have.
@@ -109,7 +109,7 @@ def test_two_runs_on_one_trunk_one_stands_aside_and_the_trunk_is_as_before(tmp_p
 
 
 def test_a_run_waits_for_the_lease_and_then_goes(tmp_path: Path) -> None:
-    with serve_mock(*SLOW_MOCK, token=TOKEN) as served:
+    with serve_mock(token=TOKEN) as served:
         before = served.production_trunk()
         env = live_env(served.base_url, TOKEN, BOLNA_TRUNK_ID=before["id"])
         first = start_contract(tmp_path / "a", env)
