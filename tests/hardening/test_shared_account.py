@@ -139,3 +139,20 @@ def test_a_run_whose_trunk_someone_deletes_stops_in_one_line_without_drift(tmp_p
     assert_stood_down_in_one_line(run, "someone ")
     assert [f["title"] for f in run.drift["findings"] if f["severity"] == "failure"] == []
     assert left == []
+
+
+def test_a_run_whose_existing_trunk_someone_deletes_stops_in_one_line(tmp_path: Path) -> None:
+    with serve_mock(*SLOW_MOCK, token=TOKEN) as served:
+        trunk = served.production_trunk()
+        env = live_env(served.base_url, TOKEN, BOLNA_TRUNK_ID=trunk["id"])
+        running = start_contract(tmp_path, env)
+        renamed = lambda: any(t["name"].startswith("contract-kept-") for t in served.trunks())  # noqa: E731
+        wait_until(renamed, "the run changes the trunk")
+        with served.client() as client:
+            assert client.delete(f"{TRUNKS_PATH}/{trunk['id']}").status_code == 200
+        run = running.finish()
+        left = contract_trunks(served)
+
+    assert_stood_down_in_one_line(run, f"someone else deleted the existing trunk BOLNA_TRUNK_ID {trunk['id']}")
+    assert [f["title"] for f in run.drift["findings"] if f["severity"] == "failure"] == []
+    assert left == [], "its lease ended with it"
