@@ -11,12 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from contract_tests.spec import load_spec, resolved, schema_validator
 
 SCHEMAS = ("components", "schemas")
 # Keywords whose loosening the run measures (bounds) or samples (patterns).
+# The spec's extension that says where a rule comes from (see openapi.yaml's description).
+PROVENANCE = "x-provenance"
+Provenance = Literal["docs", "assumed"]
 BOUNDS = frozenset({"maxLength", "maxItems", "maximum", "minimum", "minLength", "minItems"})
 
 
@@ -44,9 +47,28 @@ class Rule:
     def documented(self) -> Any:
         return schema_at(self.component, self.path).get(self.keyword)
 
+    @property
+    def provenance(self) -> Provenance:
+        return provenance_of(schema_at(self.component, self.path))
+
     def describe(self) -> str:
         where = self.component + (self.path.replace("/properties/", ".").replace("/items", "[]") if self.path else "")
         return f"{where} {self.keyword} {json.dumps(self.documented, ensure_ascii=False)}"
+
+
+def provenance_of(node: dict[str, Any]) -> Provenance:
+    """Where a rule of the spec comes from: Bolna's pages (`docs`) or this kit's guess (`assumed`).
+
+    A rule that does not say is taken as assumed: only what Bolna documents is Bolna's promise.
+    """
+    return "docs" if node.get(PROVENANCE) == "docs" else "assumed"
+
+
+def status_provenance(method: str, path: str, status: int | str) -> Provenance:
+    """The provenance of status `status` of `method path` (a path template), as the spec gives it."""
+    operation = load_spec()["paths"].get(path, {}).get(method.lower(), {})
+    response = operation.get("responses", {}).get(str(status))
+    return provenance_of(resolved(response)) if isinstance(response, dict) else "assumed"
 
 
 def fingerprint(*parts: object) -> str:

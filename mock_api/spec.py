@@ -229,7 +229,8 @@ class _Builder:
 
 
 def _is_rule(part: Any) -> bool:
-    return isinstance(part, dict) and set(part) <= {"if", "then", "else"}
+    # Extensions (`x-provenance`) say where a rule comes from; they are no check.
+    return isinstance(part, dict) and {key for key in part if not key.startswith("x-")} <= {"if", "then", "else"}
 
 
 class _Completer:
