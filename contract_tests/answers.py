@@ -18,7 +18,7 @@ import json
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -26,7 +26,7 @@ import httpx
 import jsonschema_rs
 
 from contract_tests.causes import fingerprint, looser_fingerprint, rule_at_instance, rule_from_schema_path
-from contract_tests.findings import Finding
+from contract_tests.findings import Finding, undocumented_status
 from contract_tests.spec import load_spec, resolved, without_closed_responses
 
 CHECK = "conformance"
@@ -41,6 +41,7 @@ Sink = Callable[[Finding], None]
 @dataclass
 class AnswerChecks:
     spec: dict[str, Any] = field(default_factory=load_spec)
+    token: str = ""  # the run's token: an answer to a request without it is an auth failure's
     pending: list[Finding] = field(default_factory=list)  # found before anyone listens
     sink: Sink | None = None
     _seen: set[str] = field(default_factory=set)  # one finding per cause is enough
@@ -87,7 +88,7 @@ class AnswerChecks:
         if documented is None:
             if status in (429, 503) and response.headers.get("Retry-After"):
                 return []  # wait and retry: the spec's conventions, not drift
-            return [self._status(label, status)]
+            return [self._status(method, template, response, body)]
         found = []
         for header, spec in self._resolve(documented).get("headers", {}).items():
             if self._resolve(spec).get("required") and header not in response.headers:
@@ -106,12 +107,21 @@ class AnswerChecks:
             found += self._body(label, status, schema, body)
         return found
 
-    def _status(self, label: str, status: int) -> Finding:
+    def _status(self, method: str, template: str, response: httpx.Response, body: object) -> Finding:
+        label, status = f"{method} {template}", response.status_code
         if status >= 500:
             return self._finding(fingerprint(CHECK, label, "server-error", status), label, status, "(server error)")
-        cause = fingerprint(CHECK, label, "undocumented-status", status)
-        title = "a status the spec does not document for it"
-        return self._finding(cause, label, status, title, kind="additive")
+        authenticated = self._authenticated(response)
+        finding = undocumented_status(method, template, status, body, authenticated=authenticated)
+        return replace(finding, check=CHECK, test=TEST)
+
+    def _authenticated(self, response: httpx.Response) -> bool:
+        """Whether the request carried the run's token (a request not known is taken as it did)."""
+        try:
+            header = response.request.headers.get("Authorization")
+        except RuntimeError:  # an answer made without its request
+            return True
+        return not self.token or header == f"Bearer {self.token}"
 
     def _body(self, label: str, status: int, schema: dict[str, Any], body: object) -> list[Finding]:
         found: dict[str, Finding] = {}

@@ -13,9 +13,11 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from contract_tests.spec import load_spec, resolved, schema_validator
+from contract_tests.spec import AUTH_FAILURE, load_spec, resolved, schema_validator
 
 SCHEMAS = ("components", "schemas")
+# Answer schemas of the spec a new status's body may be, simplest first.
+ANSWER_SCHEMAS = ("Error", "ValidationError", "Message", "SipTrunk", "PhoneNumber")
 # Keywords whose loosening the run measures (bounds) or samples (patterns).
 # The spec's extension that says where a rule comes from (see openapi.yaml's description).
 PROVENANCE = "x-provenance"
@@ -75,6 +77,29 @@ def fingerprint(*parts: object) -> str:
     """A short stable id of a cause, from the parts that identify it (never from run data)."""
     text = json.dumps([str(part) for part in parts], separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def status_rule_fingerprint(response: str, seen: int) -> str:
+    """A shared answer (`Unauthorized`) given with another status, whichever operation showed it."""
+    return fingerprint("status-rule", response, seen)
+
+
+def undocumented_status_fingerprint(status: int, authenticated: bool) -> str:
+    """An undocumented status, by the kind of request it answered, whichever operation showed it.
+
+    A request without the run's token answered with it is the auth failure status.
+    """
+    if not authenticated:
+        return status_rule_fingerprint(AUTH_FAILURE, status)
+    return fingerprint("undocumented-status", status)
+
+
+def answer_component(body: object) -> str | None:
+    """The first of the spec's answer schemas `body` fits, to document a new status with it."""
+    for name in ANSWER_SCHEMAS:
+        if name in load_spec()["components"]["schemas"] and schema_validator(name).is_valid(body):
+            return name
+    return None
 
 
 def looser_fingerprint(rule: Rule) -> str:

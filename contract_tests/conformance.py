@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from schemathesis.core.failures import AcceptedNegativeData, ServerError
 from schemathesis.openapi.checks import JsonSchemaError, RejectedPositiveData, UndefinedStatusCode
 
 from contract_tests.causes import (
+    Provenance,
     Rule,
     fingerprint,
     looser_fingerprint,
@@ -18,11 +20,7 @@ from contract_tests.causes import (
     rule_from_schema_path,
     rules_broken,
 )
-from contract_tests.findings import Finding, Kind
-from contract_tests.spec import load_spec, schema_validator
-
-# Answer schemas of the spec a new status's body may be, simplest first.
-ANSWER_SCHEMAS = ("Error", "ValidationError", "Message", "SipTrunk", "PhoneNumber")
+from contract_tests.findings import Finding, Kind, undocumented_status
 
 
 def failures_of(error: BaseException) -> list[BaseException]:
@@ -32,23 +30,28 @@ def failures_of(error: BaseException) -> list[BaseException]:
 
 
 def findings_of(
-    error: BaseException, case: Any, status: int, body: object, test: str, reproduce: list[str]
+    error: BaseException,
+    case: Any,
+    status: int,
+    body: object,
+    test: str,
+    reproduce: list[str],
+    *,
+    authenticated: bool = True,
 ) -> list[Finding]:
-    """A finding per Schemathesis failure in `error`, for the answer `status` (with `body`) to `case`."""
+    """A finding per Schemathesis failure in `error`, for the answer `status` (with `body`) to `case`
+    (sent with the run's token, or, `authenticated` False, without it: its negative cases drop it)."""
     operation = f"{case.method.upper()} {case.path}"
-    return [
-        _finding(failure, case, operation, status, body, test, reproduce)
-        for failure in failures_of(error)
-        if isinstance(failure, Exception)
-    ]
-
-
-def _body_component(body: object) -> str | None:
-    """The first of the spec's answer schemas the body fits, to document a new status with it."""
-    for name in ANSWER_SCHEMAS:
-        if name in load_spec()["components"]["schemas"] and schema_validator(name).is_valid(body):
-            return name
-    return None
+    found = []
+    for failure in failures_of(error):
+        if isinstance(failure, UndefinedStatusCode) and status < 500:
+            # The same cause, evidence and suggestion as the observer of every answer gives it.
+            seen = undocumented_status(case.method, case.path, status, body, authenticated=authenticated)
+            message = str(getattr(failure, "message", "") or failure)
+            found.append(replace(seen, test=test, reproduce=reproduce, detail=f"{seen.detail}\n{message}"[:3000]))
+        elif isinstance(failure, Exception):
+            found.append(_finding(failure, case, operation, status, body, test, reproduce))
+    return found
 
 
 def _finding(
@@ -56,6 +59,7 @@ def _finding(
 ) -> Finding:
     kind: Kind = "breaking"
     consequence_of = None
+    provenance: Provenance | None = None
     evidence: dict[str, Any] = {"check": type(failure).__name__}
     if isinstance(failure, JsonSchemaError):
         keyword = str(list(failure.schema_path)[-1]) if failure.schema_path else "?"
@@ -81,6 +85,7 @@ def _finding(
         broken = ", ".join(rule.describe() for rule in rules) or "the request's schema"
         title = f"{operation} answered {status} to a request that breaks {broken}: {_short(case.body)}"
         if rules:
+            provenance = rules[0].provenance
             evidence["rule"] = {
                 "component": rules[0].component,
                 "path": rules[0].path,
@@ -93,12 +98,6 @@ def _finding(
     elif isinstance(failure, UndefinedStatusCode):
         cause = fingerprint("conformance", operation, "undocumented-status", status)
         title = f"{operation} answered {status}, a status the spec does not document for it"
-        if status < 500:
-            # An answer the spec does not list, not a server failing: documented by the patch.
-            kind = "additive"
-            component = _body_component(body)
-            evidence |= {"method": case.method.lower(), "path": case.path, "status": status, "schema": component}
-            title += f" (body: {component or 'no known schema'})"
     elif isinstance(failure, ServerError):
         cause = fingerprint("conformance", operation, "server-error", status)
         title = f"{operation} answered {status} (server error) to {_short(case.body)}"
@@ -121,6 +120,7 @@ def _finding(
         operations=[operation],
         evidence=evidence,
         consequence_of=consequence_of,
+        provenance=provenance,
     )
 
 

@@ -57,6 +57,9 @@ _FORMATTED = {
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+UNAUTHORIZED = "#/components/responses/Unauthorized"
+
+
 class SpecError(ValueError):
     """The spec says something the mock cannot act on; the message names where."""
 
@@ -69,6 +72,7 @@ class MockSpec:
     bodies: Mapping[Operation, Fields]
     responses: Mapping[tuple[Operation, int], Any]
     completer: _Completer
+    auth_status: int = 401  # what a missing or wrong token answers: the status of `Unauthorized`
 
     def complete(self, operation: Operation, status: int, content: Any) -> Any:
         """`content` with every documented key it lacks filled from the schema of that answer.
@@ -137,7 +141,17 @@ def _read_mock_spec(
     completer = _Completer(document)
     for (operation, status), schema in responses.items():
         completer.check_fillable(schema, f"{operation} response {status}")
-    return MockSpec(document, bodies, responses, completer)
+    return MockSpec(document, bodies, responses, completer, _auth_status(document))
+
+
+def _auth_status(document: Mapping[str, Any]) -> int:
+    """The status the spec gives its `Unauthorized` answer (calibrated specs may move it)."""
+    for item in document["paths"].values():
+        for operation in item.values() if isinstance(item, dict) else []:
+            for status, answer in (operation.get("responses", {}) if isinstance(operation, dict) else {}).items():
+                if isinstance(answer, dict) and answer.get("$ref") == UNAUTHORIZED and str(status).isdigit():
+                    return int(status)
+    return 401
 
 
 def resolve(document: Mapping[str, Any], node: Any) -> dict[str, Any]:

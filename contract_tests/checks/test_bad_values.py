@@ -187,6 +187,7 @@ def _looser(
             fingerprint=looser_fingerprint(rule),
             operations=[UPDATE],
             evidence=evidence,
+            provenance=rule.provenance,
         )
     )
 

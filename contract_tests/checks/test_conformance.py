@@ -18,6 +18,7 @@ from schemathesis.schemas import BaseSchema
 from schemathesis.specs.openapi.checks import ensure_resource_availability
 
 from contract_tests.conformance import findings_of
+from contract_tests.findings import RUN_TOKEN
 from contract_tests.hypothesis_settings import api_settings
 from contract_tests.model import CREDENTIALS
 from contract_tests.plugin import ContractPlugin
@@ -47,7 +48,9 @@ def record_failures(contract: ContractPlugin, test: str, case: Any, response: An
         body = response.json()
     except ValueError:
         body = None
-    for finding in findings_of(error, case, response.status_code, body, test, reproduce):
+    exchanges = contract.run_target.ledger.exchanges
+    authenticated = not exchanges or contract.scrub(str(exchanges[-1].authorization)) == RUN_TOKEN
+    for finding in findings_of(error, case, response.status_code, body, test, reproduce, authenticated=authenticated):
         contract.record(finding)
 
 

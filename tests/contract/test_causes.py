@@ -149,4 +149,4 @@ def test_the_patch_applies_and_edits_only_what_the_causes_name(tmp_path: Path) -
     changed = [
         line for line in patch.splitlines() if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))
     ]
-    assert len(changed) == 17, changed  # description, pattern, 2 bounds, 2 new lines, required, a status
+    assert len(changed) == 18, changed  # description, pattern, 2 bounds, 2 new lines, required, a status
