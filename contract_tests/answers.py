@@ -113,7 +113,7 @@ class AnswerChecks:
             return self._finding(fingerprint(CHECK, label, "server-error", status), label, status, "(server error)")
         authenticated = self._authenticated(response)
         finding = undocumented_status(method, template, status, body, authenticated=authenticated)
-        return replace(finding, check=CHECK, test=TEST)
+        return replace(finding, test=TEST)
 
     def _authenticated(self, response: httpx.Response) -> bool:
         """Whether the request carried the run's token (a request not known is taken as it did)."""

@@ -102,6 +102,42 @@ def answer_component(body: object) -> str | None:
     return None
 
 
+def stricter_fingerprint(place: str) -> str:
+    """A value the spec allows refused: one cause per field (its schema place), whoever sent it."""
+    return fingerprint("stricter", place)
+
+
+def rule_place(rule: Rule) -> str:
+    """The field a rule is written for, as `field_place` names it."""
+    return rule.key.rsplit(".", 1)[0]
+
+
+def field_place(component: str, steps: list[str | int]) -> str | None:
+    """The schema place of the value at `steps` in a `component` body: the named shape it
+    references (`TrunkName`), else the field it is written inline as (`gateways`)."""
+    found = field_at(component, steps)
+    return found[0] if found else None
+
+
+def field_at(component: str, steps: list[str | int]) -> tuple[str, dict[str, Any]] | None:
+    """`field_place`, and the field's schema as written there (its `x-provenance` included)."""
+    spec = load_spec()
+    node: Any = spec["components"]["schemas"].get(component)
+    place = component
+    for step in steps:
+        node = resolved(node) if isinstance(node, dict) else {}
+        if isinstance(step, int):
+            node = node.get("items")
+        else:
+            node = node.get("properties", {}).get(step)
+            place = step
+        if not isinstance(node, dict):
+            return None
+        if "$ref" in node:
+            place = node["$ref"].rsplit("/", 1)[-1]
+    return place, resolved(node) if isinstance(node, dict) else {}
+
+
 def looser_fingerprint(rule: Rule) -> str:
     return fingerprint("looser", rule.key)
 

@@ -12,13 +12,16 @@ from schemathesis.openapi.checks import JsonSchemaError, RejectedPositiveData, U
 from contract_tests.causes import (
     Provenance,
     Rule,
+    field_at,
     fingerprint,
     looser_fingerprint,
+    provenance_of,
     request_component,
     response_schema,
     rule_at_instance,
     rule_from_schema_path,
     rules_broken,
+    stricter_fingerprint,
 )
 from contract_tests.findings import Finding, Kind, undocumented_status
 
@@ -92,6 +95,25 @@ def _finding(
                 "keyword": rules[0].keyword,
                 "documented": rules[0].documented,
             }
+    elif isinstance(failure, RejectedPositiveData) and (refused := _refused_fields(case, body)):
+        # The answer names the field it refused: that field's cause, whichever request showed it.
+        (place, where, value, provenance), *others = refused
+        cause = stricter_fingerprint(place)
+        title = f"{operation} refused {where} {_short(value)}, which the spec allows, with {status}"
+        also = "".join(f"; also {w} {_short(v)}" for _, w, v, _ in others)
+        return Finding(
+            "conformance",
+            test,
+            "failure",
+            (title + also)[:200],
+            f"The spec allows {where} {_short(value, 200)}{also}; the API answered {status}: {_short(body, 400)}",
+            reproduce,
+            kind="breaking",
+            fingerprint=cause,
+            operations=[operation],
+            evidence={"field": place, "refused": [_short(value, 80)]},
+            provenance=provenance,
+        )
     elif isinstance(failure, RejectedPositiveData):
         cause = fingerprint("conformance", operation, "rejected-positive", status)
         title = f"{operation} refused a request the spec allows with {status}: {_short(case.body)}"
@@ -122,6 +144,38 @@ def _finding(
         consequence_of=consequence_of,
         provenance=provenance,
     )
+
+
+def _refused_fields(case: Any, body: object) -> list[tuple[str, str, Any, Provenance]]:
+    """The fields a validation answer's `loc`s name in the request body: (schema place, where,
+    value sent, provenance), each place once; empty when the answer names none of the body's."""
+    component = request_component(case.method, case.path)
+    items = body.get("detail") if isinstance(body, dict) else None
+    found: dict[str, tuple[str, str, Any, Provenance]] = {}
+    for item in items if isinstance(items, list) and component else []:
+        loc = item.get("loc") if isinstance(item, dict) else None
+        if not isinstance(loc, list) or len(loc) < 2 or loc[0] != "body":
+            continue
+        steps = [step for step in loc[1:] if isinstance(step, (str, int))]
+        field = field_at(str(component), steps)
+        value = _value_at(case.body, steps)
+        if field is not None and value is not _ABSENT:
+            place, schema = field
+            where = ".".join(map(str, steps))
+            found.setdefault(place, (place, where, value, provenance_of(schema)))
+    return list(found.values())
+
+
+_ABSENT = object()
+
+
+def _value_at(body: object, steps: list[str | int]) -> object:
+    for step in steps:
+        try:
+            body = body[step]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            return _ABSENT
+    return body
 
 
 def _short(value: Any, limit: int = 60) -> str:
