@@ -202,6 +202,31 @@ def _pattern_edit(edit: SpecEdit, finding: Finding) -> Suggestion | None:
     )
 
 
+def _enum_edit(edit: SpecEdit, finding: Finding) -> Suggestion | None:
+    """The enum values the API refused taken out of the enum (written in flow style, one line)."""
+    rule = finding.evidence.get("rule")
+    if not isinstance(rule, dict) or rule["keyword"] != "enum":
+        return None
+    mapping = edit.schema_node(rule["component"], rule["path"])
+    node = _value(mapping, "enum") if mapping else None
+    line = _key_line(mapping, "enum") if mapping else None
+    if not isinstance(node, yaml.SequenceNode) or not node.flow_style or line is None:
+        return None
+    refused = set()
+    for shown in finding.evidence.get("refused", []):
+        try:
+            refused.add(json.loads(shown))
+        except ValueError:
+            continue
+    kept = [item for item in node.value if item.value not in refused]
+    if len(kept) == len(node.value) or not kept:
+        return None
+    text = ", ".join(f"'{item.value}'" if item.style == "'" else item.value for item in kept)
+    edit.replaced[line] = f"{_indent(edit.lines[line])}enum: [{text}]"
+    where = rule["component"] + rule["path"].replace("/properties/", ".")
+    return Suggestion(finding.fingerprint, f"{where}: enum without {', '.join(sorted(refused))}", [line + 1])
+
+
 def _keys_edit(edit: SpecEdit, finding: Finding) -> Suggestion | None:
     evidence = finding.evidence
     mapping = edit.schema_node(evidence.get("component", ""), evidence.get("path", "")) if evidence else None
@@ -339,7 +364,7 @@ def suggest(findings: list[Finding], spec_path: Path) -> tuple[str, list[Suggest
         elif "keys" in finding.evidence:
             made = _keys_edit(edit, finding)
         elif "rule" in finding.evidence:
-            made = _bound_edit(edit, spec, finding) or _pattern_edit(edit, finding)
+            made = _bound_edit(edit, spec, finding) or _pattern_edit(edit, finding) or _enum_edit(edit, finding)
         if made is not None:
             suggestions.append(made)
     changed = edit.result()

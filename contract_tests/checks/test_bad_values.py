@@ -24,6 +24,8 @@ from contract_tests.causes import (
     looser_fingerprint,
     rule_place,
     rules_broken,
+    status_provenance,
+    status_rule_fingerprint,
     stricter_fingerprint,
 )
 from contract_tests.edges import Edge, edges
@@ -32,13 +34,15 @@ from contract_tests.model import CREDENTIALS, expected_after
 from contract_tests.plugin import ContractPlugin
 from contract_tests.restore_record import restorable
 from contract_tests.safety import HARMLESS_GATEWAY, TRUNKS_PATH
-from contract_tests.spec import valid_patch
+from contract_tests.spec import VALIDATION_FAILURE, status_for, valid_patch
 from contract_tests.target import Target
 from contract_tests.trunks import Workbench
 
 BAD_VALUES = bad_values_by_field()
 SPLIT = {field: one_per_rule(field, values) for field, values in BAD_VALUES.items()}  # (first look, the others)
 UPDATE = "PATCH /sip-trunks/trunks/{trunk_id}"
+# What a field error answers, as the spec gives PATCH its `ValidationFailed` answer.
+FIELD_ERROR = status_for("PATCH", "/sip-trunks/trunks/{trunk_id}", VALIDATION_FAILURE) or 422
 # Requests kept for the rest of the run and its clean-up; discovery never eats into them.
 BUDGET_RESERVE = 200
 
@@ -68,12 +72,12 @@ class Verdicts:
             for rule in rules_broken("SipTrunkUpdate", body) or [Rule("SipTrunkUpdate", "", "?")]:
                 self.accepted.setdefault(rule, []).append((body, response))
             return
-        if response.status_code != 422:
+        if response.status_code != FIELD_ERROR:
             self._breaking(
                 "status-instead-of-422",
                 response,
-                f"a field error answers {response.status_code} instead of 422",
-                f"PATCH {sent}: expected 422, got {response.status_code} {response.text[:160]}",
+                f"a field error answers {response.status_code} instead of {FIELD_ERROR}",
+                f"PATCH {sent}: expected {FIELD_ERROR}, got {response.status_code} {response.text[:160]}",
             )
             return
         try:
@@ -90,6 +94,13 @@ class Verdicts:
 
     def _breaking(self, deviation: str, response: httpx.Response, title: str, detail: str) -> None:
         self.problems.append(detail)
+        status = response.status_code
+        cause = fingerprint("bad-values", UPDATE, deviation, status)
+        evidence: dict[str, Any] = {}
+        if deviation == "status-instead-of-422" and 400 <= status < 500:
+            # Another status for the spec's assumed one: one cause wherever it shows, moved by the patch.
+            cause = status_rule_fingerprint(VALIDATION_FAILURE, status)
+            evidence = {"status": status, "replaces": VALIDATION_FAILURE, "documented": FIELD_ERROR}
         self.contract.record(
             Finding(
                 "bad-values",
@@ -99,8 +110,12 @@ class Verdicts:
                 detail,
                 [self.contract.curl(response)],
                 kind="breaking",
-                fingerprint=fingerprint("bad-values", UPDATE, deviation, response.status_code),
+                fingerprint=cause,
                 operations=[UPDATE],
+                evidence=evidence,
+                provenance=status_provenance("PATCH", "/sip-trunks/trunks/{trunk_id}", FIELD_ERROR)
+                if evidence
+                else None,
             )
         )
 
@@ -154,7 +169,7 @@ def measure_bound(target: Target, trunk_id: str, rule: Rule, body: dict[str, Any
     def accepts(size: int) -> bool | None:
         probe = _with_value_at(body, path, lambda value: _sized(value, size))
         response = _patch(target, trunk_id, probe)
-        if response.status_code == 422:
+        if response.status_code == FIELD_ERROR:
             return False
         return True if 200 <= response.status_code < 300 else None
 
@@ -318,7 +333,7 @@ def test_values_at_the_spec_edges_are_accepted(field: str, context: Context) -> 
         if field == "auth_password":
             target.ledger.add_secret(edge.value)
         response = _patch(target, trunk_id, edge.body)
-        if response.status_code == 422:
+        if response.status_code == FIELD_ERROR:
             refused.setdefault(edge.rule, []).append((edge, response))
     for rule, seen in refused.items():
         if rule not in context.bounds_measured:
@@ -342,7 +357,7 @@ def _measure_inwards(target: Target, trunk_id: str, edge: Edge) -> Bound | str:
 
     def accepts(size: int) -> bool | None:
         response = _patch(target, trunk_id, resized(size))
-        if response.status_code == 422:
+        if response.status_code == FIELD_ERROR:
             return False
         return True if 200 <= response.status_code < 300 else None
 
@@ -359,7 +374,7 @@ def _stricter(
     guessed = (
         f"the spec guessed {rule.describe()}" if rule.provenance == "assumed" else f"the spec says {rule.describe()}"
     )
-    detail = f"{guessed}; the API refused {where} {shown} with 422: {response.text[:200]}"
+    detail = f"{guessed}; the API refused {where} {shown} with {response.status_code}: {response.text[:200]}"
     if isinstance(bound, Bound) or bound:
         detail += f"\nMeasured: {measured}."
     evidence: dict[str, Any] = {
@@ -415,9 +430,17 @@ def test_one_bad_field_rejects_the_whole_patch(target: Target, workbench: Workbe
             # The bad field itself was accepted: the cause is that field's rule, not atomicity.
             cause = looser_fingerprint(rule[0]) if rule else fingerprint("bad-values", UPDATE, "accepted", bad_field)
             title, kind, deviation = f"a PATCH with a bad {bad_field} was accepted", "looser", None
-        elif response.status_code != 422:
-            title, kind, deviation = f"a field error answers {response.status_code} instead of 422", "breaking", None
-            cause = fingerprint("bad-values", UPDATE, "status-instead-of-422", response.status_code)
+        elif response.status_code != FIELD_ERROR:
+            title, kind, deviation = (
+                f"a field error answers {response.status_code} instead of {FIELD_ERROR}",
+                "breaking",
+                None,
+            )
+            cause = (
+                status_rule_fingerprint(VALIDATION_FAILURE, response.status_code)
+                if 400 <= response.status_code < 500
+                else fingerprint("bad-values", UPDATE, "status-instead-of-422", response.status_code)
+            )
         elif workbench.get(trunk_id) != before:
             title, kind, deviation = "a PATCH answered 422 changed the trunk", "breaking", "rejected-patch-applied"
             cause = fingerprint("bad-values", UPDATE, deviation, 422)

@@ -112,3 +112,32 @@ def test_a_request_without_the_token_is_reproduced_without_it() -> None:
     assert "'Authorization: Bearer wrong-0123'" in wrong and "BOLNA_API_KEY" not in wrong
     assert "Authorization" not in none.split("#")[0] and "BOLNA_API_KEY" not in none
     assert '-H "Authorization: Bearer $BOLNA_API_KEY"' in right
+
+
+def test_a_refused_enum_value_leaves_the_enum(tmp_path: Path) -> None:
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(SPEC_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    documented = load_spec()["components"]["schemas"]["Transport"]["enum"]
+    refused = Finding(
+        "bad-values",
+        "t",
+        "failure",
+        "title",
+        "detail",
+        kind="breaking",
+        fingerprint="e",
+        provenance="assumed",
+        evidence={
+            "rule": {"component": "Transport", "path": "", "keyword": "enum", "documented": documented},
+            "refused": [f'"{documented[1]}"'],
+        },
+    )
+
+    patch, (suggestion,) = suggest([refused], spec)
+    assert "enum without" in suggestion.summary
+    (tmp_path / "s.patch").write_text(patch, encoding="utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "apply", "s.patch"], cwd=tmp_path, check=True)
+
+    after = yaml.safe_load(spec.read_text(encoding="utf-8"))["components"]["schemas"]["Transport"]["enum"]
+    assert after == [documented[0], *documented[2:]]
