@@ -47,14 +47,21 @@ def sized(base: str, size: int) -> str:
     return (base + filler)[:size]
 
 
-def edges(base_strings: Callable[[str], str], fields: list[str] | None = None) -> list[Edge]:
-    """Every edge of the PATCH body's fields, in field order; `base_strings(field)` is a short
-    harmless valid string to grow (a name with the run's prefix, a gateway under .invalid)."""
-    properties = load_spec()["components"]["schemas"][BODY]["properties"]
+def edges(
+    base_strings: Callable[[str], str],
+    fields: list[str] | None = None,
+    *,
+    component: str = BODY,
+    valid: Callable[[dict[str, Any]], bool] = patch_accepts,
+) -> list[Edge]:
+    """Every edge of the fields of a request body (`component`: the PATCH body, or the create
+    body), in field order, kept where `valid(body)`; `base_strings(field)` is a short harmless
+    valid string to grow (a name with the run's prefix, a gateway under .invalid)."""
+    properties = load_spec()["components"]["schemas"][component]["properties"]
     found: list[Edge] = []
     for field in fields or list(properties):
-        found += _edges(field, [field], resolved(properties[field]), base_strings, _top_level(field))
-    return [edge for edge in found if patch_accepts(edge.body)]
+        found += _edges(component, field, [field], resolved(properties[field]), base_strings, _top_level(field))
+    return [edge for edge in found if valid(edge.body)]
 
 
 def _top_level(field: str) -> Callable[[Any], dict[str, Any]]:
@@ -62,6 +69,7 @@ def _top_level(field: str) -> Callable[[Any], dict[str, Any]]:
 
 
 def _edges(
+    component: str,
     field: str,
     path: list[str | int],
     schema: dict[str, Any],
@@ -80,7 +88,7 @@ def _edges(
         inside: int | None,
         size: Callable[[int], Any] | None = None,
     ) -> None:
-        rule = next((r for r in rules_broken(BODY, make(past)) if r.keyword == keyword), None)
+        rule = next((r for r in rules_broken(component, make(past)) if r.keyword == keyword), None)
         if rule is not None:
             resized = None if size is None else (lambda n: make(size(n)))
             out.append(Edge(field, path, make(value), rule, bound, inside, resized))
@@ -112,5 +120,5 @@ def _edges(
             def inside_item(value: Any, key: str = key) -> dict[str, Any]:
                 return make([{**copy.deepcopy(item), key: value}])
 
-            out += _edges(field, [*path, 0, key], resolved(inner), base, inside_item)
+            out += _edges(component, field, [*path, 0, key], resolved(inner), base, inside_item)
     return out

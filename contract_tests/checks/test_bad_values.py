@@ -345,6 +345,49 @@ def test_values_at_the_spec_edges_are_accepted(field: str, context: Context) -> 
     assert not refused, f"values of {field} the spec allows were refused (see the findings)"
 
 
+CREATE = "POST /sip-trunks/trunks"
+CREATE_EDGE_FIELDS = list(
+    dict.fromkeys(edge.field for edge in edges(lambda field: "x", component="SipTrunkCreate", valid=lambda _: True))
+)
+
+
+@pytest.mark.parametrize("field", CREATE_EDGE_FIELDS)
+def test_values_at_the_spec_edges_are_accepted_on_create(field: str, context: Context) -> None:
+    """The same edges sent in create bodies: a trunk each, deleted again once accepted."""
+    test, target, workbench, contract = context.test, context.target, context.workbench, context.contract
+    if not workbench.throwaway:
+        pytest.skip("works on an existing trunk (BOLNA_TRUNK_ID): creates nothing")
+    refused: dict[Rule, list[tuple[Edge, httpx.Response]]] = {}
+
+    def complete(body: dict[str, Any]) -> dict[str, Any] | None:
+        kind = body.get("auth_type", "userpass")
+        try:
+            return workbench.create_body(kind, **body)
+        except AssertionError:
+            return None  # not valid in a create body of that kind (sdes without TLS, say)
+
+    for edge in edges(
+        lambda name: _harmless_base(target, name),
+        [field],
+        component="SipTrunkCreate",
+        valid=lambda body: complete(body) is not None,
+    ):
+        body = complete(edge.body)
+        assert body is not None
+        if field == "auth_password":
+            target.ledger.add_secret(edge.value)
+        with target.http() as http:
+            response = http.post(TRUNKS_PATH, json=body)
+            if 200 <= response.status_code < 300 and isinstance(created := response.json(), dict):
+                http.delete(f"{TRUNKS_PATH}/{created['id']}")
+        if response.status_code == FIELD_ERROR:
+            refused.setdefault(edge.rule, []).append((edge, response))
+    for rule, seen in refused.items():
+        measured = context.bounds_measured.get(rule, "not measured on create (a trunk per request)")
+        _stricter(contract, test, rule, seen, measured, operation=CREATE)
+    assert not refused, f"values of {field} the spec allows in a create body were refused (see the findings)"
+
+
 def _measure_inwards(target: Target, trunk_id: str, edge: Edge) -> Bound | str:
     """The bound the API enforces inside a refused edge, probed on `trunk_id` (the caller restores)."""
     resized, inside = edge.resized, edge.inside
@@ -365,7 +408,12 @@ def _measure_inwards(target: Target, trunk_id: str, edge: Edge) -> Bound | str:
 
 
 def _stricter(
-    contract: ContractPlugin, test: str, rule: Rule, seen: list[tuple[Edge, httpx.Response]], bound: Bound | str
+    contract: ContractPlugin,
+    test: str,
+    rule: Rule,
+    seen: list[tuple[Edge, httpx.Response]],
+    bound: Bound | str,
+    operation: str = UPDATE,
 ) -> None:
     edge, response = seen[0]
     where = ".".join(str(step) for step in edge.path)
@@ -399,7 +447,7 @@ def _stricter(
             [contract.curl(response)],
             kind="breaking",
             fingerprint=stricter_fingerprint(rule_place(rule)),
-            operations=[UPDATE],
+            operations=[operation],
             evidence=evidence,
             provenance=rule.provenance,
         )
