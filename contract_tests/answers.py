@@ -44,7 +44,9 @@ class AnswerChecks:
     token: str = ""  # the run's token: an answer to a request without it is an auth failure's
     pending: list[Finding] = field(default_factory=list)  # found before anyone listens
     sink: Sink | None = None
-    _seen: set[str] = field(default_factory=set)  # one finding per cause is enough
+    # One finding per cause and operation is enough: a cause shared by operations (a status)
+    # is suggested for each operation it was seen on.
+    _seen: set[tuple[str, str]] = field(default_factory=set)
     _validators: dict[tuple[str, int], jsonschema_rs.Draft202012Validator] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -61,8 +63,8 @@ class AnswerChecks:
             return
         findings = list(self._check(method.upper(), path, response, body))
         with self._lock:
-            fresh = [finding for finding in findings if finding.fingerprint not in self._seen]
-            self._seen |= {finding.fingerprint for finding in fresh}
+            fresh = [finding for finding in findings if _once(finding) not in self._seen]
+            self._seen |= {_once(finding) for finding in fresh}
             sink = self.sink
             if sink is None:
                 self.pending += fresh
@@ -202,3 +204,7 @@ class AnswerChecks:
             }
             self._validators[key] = jsonschema_rs.Draft202012Validator(document, validate_formats=True)
         return self._validators[key]
+
+
+def _once(finding: Finding) -> tuple[str, str]:
+    return finding.fingerprint, finding.operations[0] if finding.operations else ""
