@@ -64,6 +64,8 @@ class Exchange:
     request_body: bytes
     status: int | None
     response_body: bytes
+    # The Authorization header as sent (None: none); the default stands for the run's own token.
+    authorization: str | None = "Bearer $BOLNA_API_KEY"  # findings.RUN_TOKEN (not imported: a cycle)
 
 
 @dataclass
@@ -184,6 +186,7 @@ class SafetyTransport(httpx.BaseTransport):
         else:
             response = self._inner.handle_request(request)
         response.read()
+        response.request = request  # the observers tell a request without the run's token by it
         self._observe(method, path, request, response)
         self._stand_down_if_gone(method, path, request, response)
         return response
@@ -400,7 +403,14 @@ class SafetyTransport(httpx.BaseTransport):
     # -- after the answer ---------------------------------------------------------------------
     def _observe(self, method: str, path: str, request: httpx.Request, response: httpx.Response) -> None:
         self.ledger.exchanges.append(
-            Exchange(method, str(request.url), request.content, response.status_code, response.content)
+            Exchange(
+                method,
+                str(request.url),
+                request.content,
+                response.status_code,
+                response.content,
+                request.headers.get("Authorization"),
+            )
         )
         self.ledger.exchange_count += 1
         created = method == "POST" and 200 <= response.status_code < 300 and not request.extensions.get(LEASE)

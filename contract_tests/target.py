@@ -127,7 +127,7 @@ def open_target(settings: Settings) -> Target:
         base_url = settings.base_url
     ledger.add_secret(token)
     undocumented = UndocumentedFields()
-    answers = AnswerChecks()
+    answers = AnswerChecks(token=token)
     meter = BudgetTransport(base, max_requests=budget.max_requests, max_rate=budget.max_rate)
     retries = RetryTransport(meter, max_wait=min(30.0, budget.timeout * 2))
     target = Target(
