@@ -75,7 +75,7 @@ contract: $(VENV_STAMP) ## Contract check: the embedded mock, or the live API wh
 calibrate: $(VENV_STAMP) ## First run on an account: explore bad values, bounds, response shapes; write a spec patch
 	@$(BIN)/bolna-contract calibrate
 
-contract-cleanup: $(VENV_STAMP) ## Restore trunks an interrupted run left changed; delete leftover contract-test-* trunks
+contract-cleanup: $(VENV_STAMP) ## Restore trunks an interrupted run left changed; delete contract-test-* trunks of runs that ended
 	@$(BIN)/bolna-contract cleanup
 
 contract-snapshot: $(VENV_STAMP) ## Write the desired state of BOLNA_TRUNK_ID to contract-trunk.json (commit it)

@@ -168,6 +168,8 @@ def _run_parts(options: Options, results: Results) -> None:
     if "first-contact" in options.parts:
         _step("first contact: quick profile over loopback against a server with benign differences")
         results.first_contact = measure_first_contact()
+        _step("first contact: quick profile over loopback against a server stricter than the spec's guesses")
+        results.first_contact_stricter = measure_first_contact(server="stricter")
     if "detection" in options.parts:
         assert results.calibration is not None
         plan = DetectionPlan(max_examples=results.calibration.max_examples, fail_fast=suite_has_fail_fast())
@@ -277,12 +279,12 @@ def _console_summary(results: Results) -> str:
         wall = results.contract.median(lambda sample: sample.wall_seconds)
         peak = results.contract.median(lambda sample: sample.peak_rss_mib)
         lines.append(f"  make contract (default): {number(wall, 1)} s wall, {number(peak, 0)} MiB peak RSS (median)")
-    if results.first_contact is not None:
-        first = results.first_contact
-        lines.append(
-            f"  first contact: {first.symptoms} findings for {first.total_causes} causes, "
-            f"{first.discovery_requests} requests measuring {first.bounds_measured} bounds"
-        )
+    for first in (results.first_contact, results.first_contact_stricter):
+        if first is not None:
+            lines.append(
+                f"  first contact ({first.server}): {first.symptoms} findings for {first.total_causes} causes, "
+                f"{first.discovery_requests} requests measuring {first.bounds_measured} bounds"
+            )
     return "\n".join(lines)
 
 

@@ -1,9 +1,11 @@
-"""First contact: the suite against a correct server with benign differences (names up to 1,000
-characters, codec lists in any spelling, larger bounds, undocumented keys).
+"""First contact: the suite against a correct server that differs from the spec's guesses, looser
+(tests/fixtures/benign_server.py: names up to 1,000 characters, codec lists in any spelling,
+larger bounds, undocumented keys) or stricter (tests/fixtures/stricter_server.py: shorter names
+and gateway addresses, another auth failure status).
 
 Measures how many findings the run's checks raised per cause it reported, and the requests it
-spent measuring the bounds the server really enforces. The server is the one the tests use
-(tests/fixtures/benign_server.py), served on loopback.
+spent measuring the bounds the server really enforces. The servers are the ones the tests use,
+served on loopback.
 """
 
 from __future__ import annotations
@@ -13,12 +15,21 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.processes import ROOT, clean_env
 from bench.tools import live_settings
 from tests.fixtures.benign_server import serve_benign
+from tests.fixtures.served_mock import ServedMock
+from tests.fixtures.stricter_server import serve_stricter
+
+SERVERS: dict[str, Callable[[], AbstractContextManager[ServedMock]]] = {
+    "looser": serve_benign,
+    "stricter": serve_stricter,
+}
 
 
 @dataclass(frozen=True)
@@ -30,14 +41,15 @@ class FirstContact:
     requests: int = 0
     wall_seconds: float = 0.0
     exit_code: int = 0
+    server: str = "looser"  # which of SERVERS
 
     @property
     def total_causes(self) -> int:
         return sum(self.causes.values())
 
 
-def measure_first_contact(profile: str = "quick", timeout: float = 600) -> FirstContact:
-    with serve_benign() as served, tempfile.TemporaryDirectory(prefix="bench-first-contact-") as scratch:
+def measure_first_contact(profile: str = "quick", timeout: float = 600, server: str = "looser") -> FirstContact:
+    with SERVERS[server]() as served, tempfile.TemporaryDirectory(prefix="bench-first-contact-") as scratch:
         env = clean_env(live_settings(served.base_url, served.token, profile) | {"CONTRACT_REPORTS": scratch})
         started = time.monotonic()
         result = subprocess.run(
@@ -60,4 +72,5 @@ def measure_first_contact(profile: str = "quick", timeout: float = 600) -> First
         requests=int(drift["requests"]),
         wall_seconds=round(wall, 1),
         exit_code=result.returncode,
+        server=server,
     )

@@ -108,6 +108,7 @@ class Results:
     detections: list[Detection] | None = None
     detection_measured_at: str = ""
     first_contact: FirstContact | None = None
+    first_contact_stricter: FirstContact | None = None
 
     @property
     def in_process_speed_up(self) -> float | None:
@@ -555,33 +556,41 @@ def _below(value: float | None, target: float) -> str:
 
 
 def _first_contact(results: Results) -> str:
-    first = results.first_contact
-    if first is None:
+    measured = [first for first in (results.first_contact, results.first_contact_stricter) if first is not None]
+    if not measured:
         return ""
-    kinds = ", ".join(f"{count} {kind}" for kind, count in first.causes.items())
-    per_cause = first.symptoms / first.total_causes if first.total_causes else None
+
+    def column(first: FirstContact) -> list[object]:
+        kinds = ", ".join(f"{count} {kind}" for kind, count in first.causes.items())
+        per_cause = first.symptoms / first.total_causes if first.total_causes else None
+        return [
+            f"{first.total_causes} ({kinds})",
+            first.symptoms,
+            number(per_cause, 1),
+            f"{first.discovery_requests} for {first.bounds_measured} bounds",
+            f"{first.requests}, {first.wall_seconds} s (exit {first.exit_code})",
+        ]
+
+    measures = [
+        "causes reported",
+        "findings the checks raised, merged into those",
+        "findings per cause",
+        "requests spent measuring bounds",
+        "requests in the run, wall time",
+    ]
+    columns = [column(first) for first in measured]
     return "\n".join(
         [
             "## First contact",
             "",
-            "The quick profile over loopback against a correct server with six benign differences "
-            "(tests/fixtures/benign_server.py): what the checks raised, and what the report made of it.",
+            "The quick profile over loopback against a correct server that differs from the spec's "
+            "guesses: looser (tests/fixtures/benign_server.py, six benign differences) and stricter "
+            "(tests/fixtures/stricter_server.py, two bounds and the auth status): what the checks "
+            "raised, and what the report made of it.",
             "",
             markdown_table(
-                ["measure", "figure"],
-                [
-                    ["causes reported", f"{first.total_causes} ({kinds})"],
-                    ["findings the checks raised, merged into those", first.symptoms],
-                    ["findings per cause", number(per_cause, 1)],
-                    [
-                        "requests spent measuring bounds",
-                        f"{first.discovery_requests} for {first.bounds_measured} bounds",
-                    ],
-                    [
-                        "requests in the run, wall time",
-                        f"{first.requests}, {first.wall_seconds} s (exit {first.exit_code})",
-                    ],
-                ],
+                ["measure", *(f"{first.server} server" for first in measured)],
+                [[measure, *(values[index] for values in columns)] for index, measure in enumerate(measures)],
             ),
         ]
     )

@@ -18,7 +18,7 @@ import json
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -27,7 +27,7 @@ import jsonschema_rs
 
 from contract_tests.causes import fingerprint, looser_fingerprint, rule_at_instance, rule_from_schema_path
 from contract_tests.edge import edge_note
-from contract_tests.findings import Finding
+from contract_tests.findings import Finding, undocumented_status
 from contract_tests.spec import load_spec, resolved, without_closed_responses
 
 CHECK = "conformance"
@@ -42,9 +42,12 @@ Sink = Callable[[Finding], None]
 @dataclass
 class AnswerChecks:
     spec: dict[str, Any] = field(default_factory=load_spec)
+    token: str = ""  # the run's token: an answer to a request without it is an auth failure's
     pending: list[Finding] = field(default_factory=list)  # found before anyone listens
     sink: Sink | None = None
-    _seen: set[str] = field(default_factory=set)  # one finding per cause is enough
+    # One finding per cause and operation is enough: a cause shared by operations (a status)
+    # is suggested for each operation it was seen on.
+    _seen: set[tuple[str, str]] = field(default_factory=set)
     _validators: dict[tuple[str, int], jsonschema_rs.Draft202012Validator] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -61,8 +64,8 @@ class AnswerChecks:
             return
         findings = list(self._check(method.upper(), path, response, body))
         with self._lock:
-            fresh = [finding for finding in findings if finding.fingerprint not in self._seen]
-            self._seen |= {finding.fingerprint for finding in fresh}
+            fresh = [finding for finding in findings if _once(finding) not in self._seen]
+            self._seen |= {_once(finding) for finding in fresh}
             sink = self.sink
             if sink is None:
                 self.pending += fresh
@@ -88,8 +91,7 @@ class AnswerChecks:
         if documented is None:
             if status in (429, 503) and response.headers.get("Retry-After"):
                 return []  # wait and retry: the spec's conventions, not drift
-            edge = edge_note(response)
-            return [self._status(label, status, f"; {edge}" if edge else "")]
+            return [self._status(method, template, response, body)]
         found = []
         for header, spec in self._resolve(documented).get("headers", {}).items():
             if self._resolve(spec).get("required") and header not in response.headers:
@@ -108,13 +110,23 @@ class AnswerChecks:
             found += self._body(label, status, schema, body)
         return found
 
-    def _status(self, label: str, status: int, edge: str) -> Finding:
+    def _status(self, method: str, template: str, response: httpx.Response, body: object) -> Finding:
+        label, status = f"{method} {template}", response.status_code
         if status >= 500:
+            edge = edge_note(response)
             cause = fingerprint(CHECK, label, "server-error", status)
-            return self._finding(cause, label, status, f"(server error{edge})")
-        cause = fingerprint(CHECK, label, "undocumented-status", status)
-        title = "a status the spec does not document for it"
-        return self._finding(cause, label, status, title, kind="additive")
+            return self._finding(cause, label, status, f"(server error{'; ' + edge if edge else ''})")
+        authenticated = self._authenticated(response)
+        finding = undocumented_status(method, template, status, body, authenticated=authenticated)
+        return replace(finding, test=TEST)
+
+    def _authenticated(self, response: httpx.Response) -> bool:
+        """Whether the request carried the run's token (a request not known is taken as it did)."""
+        try:
+            header = response.request.headers.get("Authorization")
+        except RuntimeError:  # an answer made without its request
+            return True
+        return not self.token or header == f"Bearer {self.token}"
 
     def _body(self, label: str, status: int, schema: dict[str, Any], body: object) -> list[Finding]:
         found: dict[str, Finding] = {}
@@ -195,3 +207,7 @@ class AnswerChecks:
             }
             self._validators[key] = jsonschema_rs.Draft202012Validator(document, validate_formats=True)
         return self._validators[key]
+
+
+def _once(finding: Finding) -> tuple[str, str]:
+    return finding.fingerprint, finding.operations[0] if finding.operations else ""

@@ -1,8 +1,10 @@
-"""The bound an API really enforces, once it accepted a value past the documented one.
+"""The bound an API really enforces, once it accepted a value past the documented one, or
+refused the documented one itself.
 
-Grow (double the distance from the documented bound) until a value is refused, then bisect
-between the last accepted and the first refused value. At most `MAX_PROBES` requests per bound;
-past a ceiling the answer is "no bound found up to N".
+Grow (double the distance from the documented bound) until the answer changes, then bisect
+between the last accepted and the first refused value: outwards when the API is looser than
+the spec, inwards (towards the other bound) when it is stricter. At most `MAX_PROBES` requests
+per bound; past a ceiling the answer is "no bound found up to N".
 """
 
 from __future__ import annotations
@@ -62,13 +64,18 @@ def discover(
     accepts: Callable[[int], bool | None],
     *,
     max_probes: int = MAX_PROBES,
+    inside: int | None = None,
 ) -> Bound:
     """Probe with `accepts(value)` (None: stop, e.g. the budget is spent) for the enforced bound.
 
     The value just past `documented` is known to be accepted: that is what made the finding.
+    With `inside` (the other edge the spec allows, e.g. minLength for a maxLength), `documented`
+    itself is known refused, and the search goes inwards, no further than `inside`.
     """
     if keyword not in UPPER | LOWER:
         raise ValueError(f"no probing for {keyword}")
+    if inside is not None:
+        return _discover_inwards(keyword, documented, inside, accepts, max_probes)
     sign = 1 if keyword in UPPER else -1
     ceiling = CEILINGS[keyword]
     # Probe on the distance from the documented bound, so one search serves both directions.
@@ -112,4 +119,55 @@ def discover(
             last_accepted = middle
         else:
             first_refused = middle
+    return Bound(keyword, documented, last_accepted, first_refused, probes, stopped)
+
+
+def _discover_inwards(
+    keyword: str, documented: int, inside: int, accepts: Callable[[int], bool | None], max_probes: int
+) -> Bound:
+    """The same grow-and-bisect search, from the refused `documented` edge towards `inside`."""
+    sign = -1 if keyword in UPPER else 1  # the direction of the inside
+    probes = 0
+    first_refused, last_accepted = documented, None
+    stopped = ""
+
+    def ask(value: int) -> bool | None:
+        nonlocal probes, stopped
+        answer = None
+        if probes < max_probes:
+            probes += 1
+            answer = accepts(value)
+        if answer is None:
+            stopped = "request limit" if probes >= max_probes else "stopped"
+        return answer
+
+    # A 64th of the range first: a few doublings reach the other bound, and the bisection after
+    # them stays within the request limit even for the widest range.
+    step = max(1, abs(documented - inside) // 64)
+    while last_accepted is None:
+        candidate = first_refused + sign * step
+        if (candidate - inside) * sign > 0:
+            candidate = inside
+        if candidate == first_refused:
+            stopped = stopped or f"refused down to {inside:,}, the other bound"
+            break
+        answer = ask(candidate)
+        if answer is None:
+            break
+        if answer:
+            last_accepted = candidate
+        else:
+            first_refused = candidate
+            step *= 2
+    while last_accepted is not None and abs(first_refused - last_accepted) > 1:
+        middle = (last_accepted + first_refused) // 2
+        answer = ask(middle)
+        if answer is None:
+            break
+        if answer:
+            last_accepted = middle
+        else:
+            first_refused = middle
+    if last_accepted is None:
+        return Bound(keyword, documented, inside, first_refused, probes, stopped or "nothing accepted")
     return Bound(keyword, documented, last_accepted, first_refused, probes, stopped)

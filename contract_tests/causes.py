@@ -11,12 +11,17 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from contract_tests.spec import load_spec, resolved, schema_validator
+from contract_tests.spec import AUTH_FAILURE, load_spec, resolved, schema_validator
 
 SCHEMAS = ("components", "schemas")
+# Answer schemas of the spec a new status's body may be, simplest first.
+ANSWER_SCHEMAS = ("Error", "ValidationError", "Message", "SipTrunk", "PhoneNumber")
 # Keywords whose loosening the run measures (bounds) or samples (patterns).
+# The spec's extension that says where a rule comes from (see openapi.yaml's description).
+PROVENANCE = "x-provenance"
+Provenance = Literal["docs", "assumed"]
 BOUNDS = frozenset({"maxLength", "maxItems", "maximum", "minimum", "minLength", "minItems"})
 
 
@@ -44,15 +49,93 @@ class Rule:
     def documented(self) -> Any:
         return schema_at(self.component, self.path).get(self.keyword)
 
+    @property
+    def provenance(self) -> Provenance:
+        return provenance_of(schema_at(self.component, self.path))
+
     def describe(self) -> str:
         where = self.component + (self.path.replace("/properties/", ".").replace("/items", "[]") if self.path else "")
         return f"{where} {self.keyword} {json.dumps(self.documented, ensure_ascii=False)}"
+
+
+def provenance_of(node: dict[str, Any]) -> Provenance:
+    """Where a rule of the spec comes from: Bolna's pages (`docs`) or this kit's guess (`assumed`).
+
+    A rule that does not say is taken as assumed: only what Bolna documents is Bolna's promise.
+    """
+    return "docs" if node.get(PROVENANCE) == "docs" else "assumed"
+
+
+def status_provenance(method: str, path: str, status: int | str) -> Provenance:
+    """The provenance of status `status` of `method path` (a path template), as the spec gives it."""
+    operation = load_spec()["paths"].get(path, {}).get(method.lower(), {})
+    response = operation.get("responses", {}).get(str(status))
+    return provenance_of(resolved(response)) if isinstance(response, dict) else "assumed"
 
 
 def fingerprint(*parts: object) -> str:
     """A short stable id of a cause, from the parts that identify it (never from run data)."""
     text = json.dumps([str(part) for part in parts], separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def status_rule_fingerprint(response: str, seen: int) -> str:
+    """A shared answer (`Unauthorized`) given with another status, whichever operation showed it."""
+    return fingerprint("status-rule", response, seen)
+
+
+def undocumented_status_fingerprint(status: int, authenticated: bool) -> str:
+    """An undocumented status, by the kind of request it answered, whichever operation showed it.
+
+    A request without the run's token answered with it is the auth failure status.
+    """
+    if not authenticated:
+        return status_rule_fingerprint(AUTH_FAILURE, status)
+    return fingerprint("undocumented-status", status)
+
+
+def answer_component(body: object) -> str | None:
+    """The first of the spec's answer schemas `body` fits, to document a new status with it."""
+    for name in ANSWER_SCHEMAS:
+        if name in load_spec()["components"]["schemas"] and schema_validator(name).is_valid(body):
+            return name
+    return None
+
+
+def stricter_fingerprint(place: str) -> str:
+    """A value the spec allows refused: one cause per field (its schema place), whoever sent it."""
+    return fingerprint("stricter", place)
+
+
+def rule_place(rule: Rule) -> str:
+    """The field a rule is written for, as `field_place` names it."""
+    return rule.key.rsplit(".", 1)[0]
+
+
+def field_place(component: str, steps: list[str | int]) -> str | None:
+    """The schema place of the value at `steps` in a `component` body: the named shape it
+    references (`TrunkName`), else the field it is written inline as (`gateways`)."""
+    found = field_at(component, steps)
+    return found[0] if found else None
+
+
+def field_at(component: str, steps: list[str | int]) -> tuple[str, dict[str, Any]] | None:
+    """`field_place`, and the field's schema as written there (its `x-provenance` included)."""
+    spec = load_spec()
+    node: Any = spec["components"]["schemas"].get(component)
+    place = component
+    for step in steps:
+        node = resolved(node) if isinstance(node, dict) else {}
+        if isinstance(step, int):
+            node = node.get("items")
+        else:
+            node = node.get("properties", {}).get(step)
+            place = step
+        if not isinstance(node, dict):
+            return None
+        if "$ref" in node:
+            place = node["$ref"].rsplit("/", 1)[-1]
+    return place, resolved(node) if isinstance(node, dict) else {}
 
 
 def looser_fingerprint(rule: Rule) -> str:

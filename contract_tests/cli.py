@@ -29,6 +29,7 @@ from contract_tests.night_over_night import PreviousReportError, compare, read_p
 from contract_tests.plugin import CALIBRATION_CHECKS, CHECK_MODULES, CHECKS_DIR, ContractPlugin
 from contract_tests.profiles import PROFILES
 from contract_tests.report import RunSummary, console_summary, write_reports
+from contract_tests.safety import RunStoodDown
 from contract_tests.settings import ConfigError, Settings, settings_from_env
 from contract_tests.spec import SPEC_PATH
 from contract_tests.spec_check import spec_problem
@@ -38,9 +39,11 @@ from contract_tests.target import (
     Target,
     clean_up,
     delete_leftovers,
+    end_lease,
     open_target,
     restore_recorded,
     snapshot_given_trunk,
+    take_lease,
     take_over_given_trunk,
 )
 
@@ -55,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             profile=args.profile,
             strict=True if args.strict else None,
             quiet=True if args.quiet else None,
+            wait_for_lease=True if args.wait_for_lease else None,
             reports_dir=args.reports,
             scenario=args.scenario,
             baseline=args.baseline,
@@ -82,19 +86,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USAGE_ERROR
     try:
         if args.command == "cleanup":
-            return _cleanup(target)
+            return _cleanup(target, force=args.force)
+        if args.command == "snapshot":
+            return _snapshot(target, args.file or DESIRED_STATE_FILE)
+        take_lease(target, wait=settings.wait_for_lease, say=_say)
         if args.command == "mock-diff":
             with _stop_gracefully(target):
                 return mock_diff(target, settings, steps=args.steps, seed=args.seed)
-        if args.command == "snapshot":
-            return _snapshot(target, args.file or DESIRED_STATE_FILE)
         take_over_given_trunk(target)
         history = History(known_drift, previous, update=args.baseline_update, prune=args.baseline_prune)
         return _run(target, settings, history, fail_fast=args.fail_fast, calibrate=args.command == "calibrate")
     except ConfigError as error:
         print(f"bolna-contract: {target.scrub(str(error))}", file=sys.stderr)
         return USAGE_ERROR
+    except RunStoodDown as error:  # outside the checks, whose report says it
+        print(f"bolna-contract: {target.scrub(str(error))}", file=sys.stderr)
+        return USAGE_ERROR
     finally:
+        end_lease(target)  # a run that stopped before its clean-up still ends its lease
         target.close()
 
 
@@ -110,9 +119,9 @@ def _parser() -> argparse.ArgumentParser:
                         default="run",
                         help="run the checks (default); calibrate: only explore (bad values, bounds, "
                         "response shapes) and write the spec patch; cleanup: restore trunks from restore "
-                        "records and delete leftover contract-test-* trunks; snapshot: write the desired "
-                        "state of BOLNA_TRUNK_ID to FILE, for BOLNA_TRUNK_STATE; mock-diff: compare the "
-                        "API's answers with the embedded mock's")  # fmt: skip
+                        "records and delete leftover contract-test-* trunks of runs that ended; snapshot: "
+                        "write the desired state of BOLNA_TRUNK_ID to FILE, for BOLNA_TRUNK_STATE; mock-diff: "
+                        "compare the API's answers with the embedded mock's")  # fmt: skip
     parser.add_argument(
         "file", nargs="?", type=Path, help=f"with snapshot: where to write (default {DESIRED_STATE_FILE})"
     )
@@ -121,6 +130,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
     parser.add_argument("--reports", type=Path, help="report folder (default: reports/contract)")
     parser.add_argument("--scenario", help="run against the embedded mock with this drift scenario (self-test)")
+    parser.add_argument("--wait-for-lease", action="store_true",
+                        help="wait while another run uses BOLNA_TRUNK_ID (CONTRACT_WAIT_FOR_LEASE=1)")  # fmt: skip
+    parser.add_argument("--force", action="store_true",
+                        help="cleanup: also delete and restore what runs still going hold")  # fmt: skip
     parser.add_argument("--fail-fast", action="store_true", help="stop at the first finding that fails the run")
     parser.add_argument("--steps", type=_positive, default=DEFAULT_STEPS,
                         help=f"mock-diff: how many random steps (default {DEFAULT_STEPS})")  # fmt: skip
@@ -136,6 +149,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _say(line: str) -> None:
+    print(f"bolna-contract: {line}", file=sys.stderr, flush=True)
+
+
 def _positive(text: str) -> int:
     try:
         number = int(text)
@@ -146,12 +163,16 @@ def _positive(text: str) -> int:
     return number
 
 
-def _cleanup(target: Target) -> int:
-    restored, problems = restore_recorded(target)
+def _cleanup(target: Target, *, force: bool = False) -> int:
+    restored, problems = restore_recorded(target, force=force)
     for line in restored:
         print(f"bolna-contract: {line}")
-    deleted, delete_problems = delete_leftovers(target)
-    print(f"bolna-contract: deleted {len(deleted)} leftover contract-test-* trunks on {target.description}")
+    found, delete_problems = delete_leftovers(target, force=force)
+    print(f"bolna-contract: deleted {len(found.trunks)} leftover contract-test-* trunks on {target.description}")
+    if found.markers:
+        print(f"bolna-contract: deleted {len(found.markers)} lease markers of runs that ended or were killed")
+    for line in found.spared:
+        print(f"bolna-contract: {line}")
     for problem in [*problems, *delete_problems]:
         print(f"bolna-contract: {target.scrub(problem)}", file=sys.stderr)
     return 1 if problems or delete_problems else 0
@@ -262,6 +283,7 @@ def _run(
         findings=findings,
         complete=not interrupted and plugin.stopped is None,
         notes=[*target.notes, *problems]
+        + ([target.ledger.stood_down] if target.ledger.stood_down else [])
         + (["interrupted: this report is partial"] if interrupted else [])
         + (
             ["calibration: only breaking findings fail it; looser and additive ones are in the spec patch"]
@@ -275,7 +297,9 @@ def _run(
     summary.notes += history.judge(summary)
     written = write_reports(summary, reports_dir, scrub)
     print(scrub(console_summary(summary, written)), flush=True)
-    if interrupted:  # exit 2 like every run that could not judge the API, so one line says why
+    if target.ledger.stood_down:
+        print(f"bolna-contract: {scrub(target.ledger.stood_down)}", file=sys.stderr)
+    elif interrupted:  # exit 2 like every run that could not judge the API, so one line says why
         print("bolna-contract: interrupted: the report is partial; run again for a verdict", file=sys.stderr)
     elif plugin.stopped:
         print(f"bolna-contract: stopped early: {scrub(plugin.stopped)}", file=sys.stderr)

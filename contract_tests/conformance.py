@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from schemathesis.core.failures import AcceptedNegativeData, ServerError
 from schemathesis.openapi.checks import JsonSchemaError, RejectedPositiveData, UndefinedStatusCode
 
 from contract_tests.causes import (
+    Provenance,
     Rule,
+    field_at,
     fingerprint,
     looser_fingerprint,
+    provenance_of,
     request_component,
     response_schema,
     rule_at_instance,
     rule_from_schema_path,
     rules_broken,
+    stricter_fingerprint,
 )
-from contract_tests.findings import Finding, Kind
-from contract_tests.spec import load_spec, schema_validator
-
-# Answer schemas of the spec a new status's body may be, simplest first.
-ANSWER_SCHEMAS = ("Error", "ValidationError", "Message", "SipTrunk", "PhoneNumber")
+from contract_tests.findings import Finding, Kind, undocumented_status
 
 
 def failures_of(error: BaseException) -> list[BaseException]:
@@ -32,24 +33,30 @@ def failures_of(error: BaseException) -> list[BaseException]:
 
 
 def findings_of(
-    error: BaseException, case: Any, status: int, body: object, test: str, reproduce: list[str], edge: str = ""
+    error: BaseException,
+    case: Any,
+    status: int,
+    body: object,
+    test: str,
+    reproduce: list[str],
+    edge: str = "",
+    *,
+    authenticated: bool = True,
 ) -> list[Finding]:
-    """A finding per Schemathesis failure in `error`, for the answer `status` (with `body`) to `case`;
+    """A finding per Schemathesis failure in `error`, for the answer `status` (with `body`) to `case`
+    (sent with the run's token, or, `authenticated` False, without it: its negative cases drop it);
     `edge` names the page when a gateway in front of the API answered instead (edge.py)."""
     operation = f"{case.method.upper()} {case.path}"
-    return [
-        _finding(failure, case, operation, status, body, test, reproduce, edge)
-        for failure in failures_of(error)
-        if isinstance(failure, Exception)
-    ]
-
-
-def _body_component(body: object) -> str | None:
-    """The first of the spec's answer schemas the body fits, to document a new status with it."""
-    for name in ANSWER_SCHEMAS:
-        if name in load_spec()["components"]["schemas"] and schema_validator(name).is_valid(body):
-            return name
-    return None
+    found = []
+    for failure in failures_of(error):
+        if isinstance(failure, UndefinedStatusCode) and status < 500:
+            # The same cause, evidence and suggestion as the observer of every answer gives it.
+            seen = undocumented_status(case.method, case.path, status, body, authenticated=authenticated)
+            message = str(getattr(failure, "message", "") or failure)
+            found.append(replace(seen, test=test, reproduce=reproduce, detail=f"{seen.detail}\n{message}"[:3000]))
+        elif isinstance(failure, Exception):
+            found.append(_finding(failure, case, operation, status, body, test, reproduce, edge))
+    return found
 
 
 def _finding(
@@ -64,6 +71,7 @@ def _finding(
 ) -> Finding:
     kind: Kind = "breaking"
     consequence_of = None
+    provenance: Provenance | None = None
     evidence: dict[str, Any] = {"check": type(failure).__name__}
     if isinstance(failure, JsonSchemaError):
         keyword = str(list(failure.schema_path)[-1]) if failure.schema_path else "?"
@@ -89,12 +97,32 @@ def _finding(
         broken = ", ".join(rule.describe() for rule in rules) or "the request's schema"
         title = f"{operation} answered {status} to a request that breaks {broken}: {_short(case.body)}"
         if rules:
+            provenance = rules[0].provenance
             evidence["rule"] = {
                 "component": rules[0].component,
                 "path": rules[0].path,
                 "keyword": rules[0].keyword,
                 "documented": rules[0].documented,
             }
+    elif isinstance(failure, RejectedPositiveData) and (refused := _refused_fields(case, body)):
+        # The answer names the field it refused: that field's cause, whichever request showed it.
+        (place, where, value, provenance), *others = refused
+        cause = stricter_fingerprint(place)
+        title = f"{operation} refused {where} {_short(value)}, which the spec allows, with {status}"
+        also = "".join(f"; also {w} {_short(v)}" for _, w, v, _ in others)
+        return Finding(
+            "conformance",
+            test,
+            "failure",
+            (title + also)[:200],
+            f"The spec allows {where} {_short(value, 200)}{also}; the API answered {status}: {_short(body, 400)}",
+            reproduce,
+            kind="breaking",
+            fingerprint=cause,
+            operations=[operation],
+            evidence={"field": place, "refused": [_short(value, 80)]},
+            provenance=provenance,
+        )
     elif isinstance(failure, RejectedPositiveData):
         cause = fingerprint("conformance", operation, "rejected-positive", status)
         title = f"{operation} refused a request the spec allows with {status}: {_short(case.body)}"
@@ -102,12 +130,6 @@ def _finding(
         cause = fingerprint("conformance", operation, "undocumented-status", status)
         whose = f" ({edge})" if edge else ""
         title = f"{operation} answered {status}{whose}, a status the spec does not document for it"
-        if status < 500:
-            # An answer the spec does not list, not a server failing: documented by the patch.
-            kind = "additive"
-            component = _body_component(body)
-            evidence |= {"method": case.method.lower(), "path": case.path, "status": status, "schema": component}
-            title += f" (body: {component or 'no known schema'})"
     elif isinstance(failure, ServerError):
         cause = fingerprint("conformance", operation, "server-error", status)
         title = f"{operation} answered {status} (server error{'; ' + edge if edge else ''}) to {_short(case.body)}"
@@ -130,7 +152,40 @@ def _finding(
         operations=[operation],
         evidence=evidence,
         consequence_of=consequence_of,
+        provenance=provenance,
     )
+
+
+def _refused_fields(case: Any, body: object) -> list[tuple[str, str, Any, Provenance]]:
+    """The fields a validation answer's `loc`s name in the request body: (schema place, where,
+    value sent, provenance), each place once; empty when the answer names none of the body's."""
+    component = request_component(case.method, case.path)
+    items = body.get("detail") if isinstance(body, dict) else None
+    found: dict[str, tuple[str, str, Any, Provenance]] = {}
+    for item in items if isinstance(items, list) and component else []:
+        loc = item.get("loc") if isinstance(item, dict) else None
+        if not isinstance(loc, list) or len(loc) < 2 or loc[0] != "body":
+            continue
+        steps = [step for step in loc[1:] if isinstance(step, (str, int))]
+        field = field_at(str(component), steps)
+        value = _value_at(case.body, steps)
+        if field is not None and value is not _ABSENT:
+            place, schema = field
+            where = ".".join(map(str, steps))
+            found.setdefault(place, (place, where, value, provenance_of(schema)))
+    return list(found.values())
+
+
+_ABSENT = object()
+
+
+def _value_at(body: object, steps: list[str | int]) -> object:
+    for step in steps:
+        try:
+            body = body[step]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            return _ABSENT
+    return body
 
 
 def _short(value: Any, limit: int = 60) -> str:

@@ -9,7 +9,15 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from contract_tests.causes import (
+    Provenance,
+    answer_component,
+    status_provenance,
+    status_rule_fingerprint,
+    undocumented_status_fingerprint,
+)
 from contract_tests.safety import Exchange
+from contract_tests.spec import AUTH_FAILURE, status_for
 
 Severity = Literal["failure", "warning", "defect"]
 # breaking: the API does not do what the spec promises; looser: it accepts what the spec forbids;
@@ -34,6 +42,9 @@ class Finding:
     evidence: dict[str, Any] = field(default_factory=dict)  # the rule, the values seen, a measured bound
     # The fingerprint of a cause this finding is a consequence of, should that cause be reported.
     consequence_of: str | None = None
+    # Where the rule it concerns comes from (openapi.yaml's x-provenance): `assumed` makes it a
+    # calibration of the spec, `docs` the API's to fix; None: behaviour, not a rule of the spec.
+    provenance: Provenance | None = None
 
     def as_dict(self) -> dict[str, object]:
         document = asdict(self)
@@ -62,6 +73,55 @@ def merged(findings: Iterable[Finding]) -> list[Finding]:
     return list(by_cause.values())
 
 
+def undocumented_status(method: str, template: str, status: int, body: object, *, authenticated: bool) -> Finding:
+    """An answer with a status the operation does not document, one cause per status and kind of request.
+
+    Without the run's token it is the auth failure status the spec assumed wrong; otherwise a
+    status to document. Either way the evidence says where it was seen, with the body schema it fits.
+    """
+    operation = f"{method.upper()} {template}"
+    evidence: dict[str, Any] = {
+        "method": method.lower(),
+        "path": template,
+        "status": status,
+        "schema": answer_component(body),
+        "seen_at": [[method.lower(), template]],
+    }
+    # Only another 4xx is the assumed auth status: a token-less request let through is no calibration.
+    refused = 400 <= status < 500
+    documented = None if authenticated or not refused else status_for(method, template, AUTH_FAILURE)
+    if documented is not None:
+        evidence |= {"replaces": AUTH_FAILURE, "documented": documented}
+        return Finding(
+            "auth",
+            "every answer",
+            "failure",
+            f"a request with no or a made-up token answers {status}, not {documented} as the spec says",
+            f"{operation} answered {status} to a request without the run's token; the spec gives a wrong "
+            f"or missing token {documented} ({AUTH_FAILURE}).",
+            kind="breaking",
+            fingerprint=status_rule_fingerprint(AUTH_FAILURE, status),
+            operations=[operation],
+            evidence=evidence,
+            provenance=status_provenance(method, template, documented),
+        )
+    return Finding(
+        "conformance",
+        "every answer",
+        "failure",
+        f"answers {status}, a status the spec does not document (body: {evidence['schema'] or 'no known schema'})",
+        f"{operation} answered {status}, which the spec does not list for it.",
+        kind="additive",
+        fingerprint=undocumented_status_fingerprint(status, authenticated or not refused),
+        operations=[operation],
+        evidence=evidence,
+        provenance="assumed",  # the list of statuses is this kit's (no status is documented by Bolna)
+    )
+
+
+KIND_ORDER: tuple[Kind, ...] = ("breaking", "looser", "additive")
+
+
 def _combined(first: Finding, other: Finding) -> Finding:
     reproduce = min((first.reproduce, other.reproduce), key=lambda steps: (not steps, sum(map(len, steps))))
     evidence = dict(first.evidence)
@@ -71,8 +131,13 @@ def _combined(first: Finding, other: Finding) -> Finding:
         else:
             evidence.setdefault(key, value)
     severity = first.severity if first.severity == "failure" else other.severity
+    # What a client feels most decides the kind: a status seen first by the observer of every
+    # answer (undocumented) and then by the check that asserts it (breaking) is breaking.
+    kinds = [kind for kind in (first.kind, other.kind) if kind is not None]
     return replace(
         first,
+        kind=min(kinds, key=KIND_ORDER.index) if kinds else None,
+        provenance=first.provenance or other.provenance,
         severity=severity,
         occurrences=first.occurrences + other.occurrences,
         operations=_union(first.operations, other.operations),
@@ -88,6 +153,9 @@ def _union(first: list[Any], second: list[Any]) -> list[Any]:
         if item not in out:
             out.append(item)
     return out
+
+
+RUN_TOKEN = "Bearer $BOLNA_API_KEY"  # the run's own token, as reports write it
 
 
 class Scrubber:
@@ -109,14 +177,22 @@ class Scrubber:
 
 
 def as_curl(exchange: Exchange, scrub: Callable[[str], str]) -> str:
-    """A command that repeats the request against `$BOLNA_BASE_URL` with `$BOLNA_API_KEY`."""
+    """A command that repeats the request against `$BOLNA_BASE_URL`, with the credential it was
+    sent with: `$BOLNA_API_KEY` for the run's token, none or the made-up one as they were."""
     parts = urlsplit(exchange.url)
     target = parts.path + (f"?{parts.query}" if parts.query else "")
-    command = f'curl -X {exchange.method} "$BOLNA_BASE_URL{target}" -H "Authorization: Bearer $BOLNA_API_KEY"'
+    command = f'curl -X {exchange.method} "$BOLNA_BASE_URL{target}"'
+    header = None if exchange.authorization is None else scrub(exchange.authorization)
+    if header == RUN_TOKEN:
+        command += f' -H "Authorization: {RUN_TOKEN}"'  # double quotes: the shell expands the key
+    elif header is not None:
+        command += f" -H {shlex.quote('Authorization: ' + header)}"
     if exchange.request_body:
         body = scrub(exchange.request_body.decode("utf-8", "replace"))
         command += f" -H 'Content-Type: application/json' -d {shlex.quote(_compact(body))}"
     answer = exchange.response_body.decode("utf-8", "replace")
+    if exchange.authorization is None:
+        command += "  # sent with no Authorization header"
     return f"{command}\n# answered {exchange.status}: {scrub(_compact(answer))[:300]}"
 
 

@@ -145,7 +145,14 @@ class ContractPlugin:
     def curl(self, response: httpx.Response) -> str:
         """The reproduction step of one answer a check got."""
         request = response.request
-        exchange = Exchange(request.method, str(request.url), request.content, response.status_code, response.content)
+        exchange = Exchange(
+            request.method,
+            str(request.url),
+            request.content,
+            response.status_code,
+            response.content,
+            request.headers.get("Authorization"),
+        )
         return as_curl(exchange, self.scrub)
 
     def last_curl(self) -> str:

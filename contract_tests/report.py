@@ -18,8 +18,10 @@ PATCH_NAME = "openapi.suggestions.patch"
 KIND_HEADINGS: dict[Kind, tuple[str, str]] = {
     "breaking": (
         "Breaking: the API does not do what the spec promises",
-        "These are the API's to fix, so no spec change is suggested. Tell Bolna (support, with the "
-        "fingerprint and the curl commands below) and keep the failing check until it is fixed.",
+        "Each says whose it is to fix. Against a rule Bolna documents, or the behaviour the contract "
+        "states, it is the API's: tell Bolna (support, with the fingerprint and the curl commands) and "
+        "keep the failing check until it is fixed. Against a rule this kit only assumed, the spec "
+        "guessed wrong: apply the suggested spec change.",
     ),
     "looser": (
         "Looser: the API accepts what the spec forbids",
@@ -294,12 +296,29 @@ def _finding_markdown(number: int, finding: Finding, suggestion: Suggestion | No
     if finding.consequences:
         lines += ["Also seen as a consequence of this cause (not reported apart):", ""]
         lines += [f"- {consequence}" for consequence in finding.consequences] + [""]
+    lines += [_advice(finding), ""]
     if suggestion is not None:
         lines += [f"Suggested spec change: {suggestion.summary}.", ""]
     if finding.reproduce:
         lines += ["Reproduce (set `BOLNA_BASE_URL` and `BOLNA_API_KEY` first):", "", "```sh"]
         lines += [*finding.reproduce, "```", ""]
     return lines
+
+
+def _advice(finding: Finding) -> str:
+    """Whose the finding is to fix, from where its rule comes from."""
+    if finding.severity == "defect" or finding.kind is None:
+        return "Not about the API."
+    if finding.provenance == "assumed":
+        return (
+            "Calibration: the spec guessed this rule (`x-provenance: assumed`); the API does otherwise. "
+            "Bolna never promised it, so the spec is what changes."
+        )
+    if finding.provenance == "docs":
+        return "Bolna documents this rule (`x-provenance: docs`): the API's to fix; tell Bolna."
+    if finding.kind == "breaking":
+        return "Behaviour the contract states (PATCH semantics, state, secrets): the API's to fix; tell Bolna."
+    return "Not a rule of the spec: review it."
 
 
 def console_summary(summary: RunSummary, reports: list[Path]) -> str:

@@ -19,6 +19,7 @@ from typing import Any, TypeGuard
 
 import httpx
 
+from contract_tests.lease import Lease
 from contract_tests.spec import schema_validator
 from contract_tests.transports import (
     GATEWAY_STATUSES,
@@ -32,7 +33,9 @@ NAME_PREFIX = "contract-test-"
 KEPT_PREFIX = "contract-kept-"
 RESTORE = "contract-restore"  # request extension: a restore of the existing trunk, sent as is
 CLEAN_UP = "contract-clean-up"  # request extension: part of the clean-up, sent even after a stop
+LEASE = "contract-lease"  # request extension: takes, renews or ends the run's lease (lease.py), sent as is
 HARMLESS_GATEWAY = "sip.invalid"
+DOCUMENTATION_CIDR = "192.0.2.0/24"  # RFC 5737: appears in allowlists, reaches no one
 # RFC 5737 documentation ranges: never routed, so a gateway there reaches no one.
 _TEST_NETS = [ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")]
 _TRUNK_PATH = re.compile(r"^/sip-trunks/trunks/(?P<trunk>[^/]+)(?P<rest>/.*)?\Z")
@@ -51,6 +54,10 @@ class RunInterrupted(KeyboardInterrupt):
     """A stop was asked for (Ctrl-C, SIGTERM): no new request leaves, the clean-up follows."""
 
 
+class RunStoodDown(RunInterrupted):
+    """Someone else deleted a trunk this run works on, or its lease: the run cannot judge the API."""
+
+
 class UnsafeRequestRefused(Exception):
     """The suite tried to change something it does not own: a defect of the suite, not drift."""
 
@@ -64,6 +71,8 @@ class Exchange:
     request_body: bytes
     status: int | None
     response_body: bytes
+    # The Authorization header as sent (None: none); the default stands for the run's own token.
+    authorization: str | None = "Bearer $BOLNA_API_KEY"  # findings.RUN_TOKEN (not imported: a cycle)
 
 
 @dataclass
@@ -72,6 +81,7 @@ class TrunkLedger:
 
     run_id: str = field(default_factory=lambda: secrets.token_hex(4))
     given_trunk: str | None = None
+    holds_given: bool = False  # the given trunk was found and recorded: from then on it must stay
     recorded: set[str] = field(default_factory=set)  # trunks a restore record names: restores only
     created: list[str] = field(default_factory=list)
     numbers_added: set[str] = field(default_factory=set)  # ids of the phone numbers this run added
@@ -79,6 +89,8 @@ class TrunkLedger:
     deleted: set[str] = field(default_factory=set)
     absent: set[str] = field(default_factory=set)
     leaks: list[str] = field(default_factory=list)
+    lease: Lease | None = None  # on a live account: what tells other runs this one is running
+    stood_down: str | None = None  # why the run stopped: what someone else did to it, one line
     stop_requested: threading.Event = field(default_factory=threading.Event)
     exchanges: deque[Exchange] = field(default_factory=lambda: deque(maxlen=50))
     exchange_count: int = 0
@@ -137,6 +149,17 @@ class TrunkLedger:
     def undeleted(self) -> list[str]:
         return [trunk for trunk in self.created if trunk not in self.deleted]
 
+    def in_use(self, trunk_id: str) -> bool:
+        """A trunk this run works on and has not deleted itself: it must still be there."""
+        if trunk_id == self.given_trunk:
+            return self.holds_given
+        return trunk_id in self.created and trunk_id not in self.deleted
+
+    def stand_down(self, why: str) -> RunStoodDown:
+        self.stood_down = self.stood_down or why
+        self.stop_requested.set()
+        return RunStoodDown(why)
+
 
 class SafetyTransport(httpx.BaseTransport):
     """Refuses unsafe requests, keeps created trunks harmless and findable, watches for secrets."""
@@ -160,6 +183,10 @@ class SafetyTransport(httpx.BaseTransport):
             raise RunInterrupted()
         path = request.url.path
         method = request.method
+        if request.extensions.get(LEASE):
+            return self._send_lease_request(method, path, request)
+        if not request.extensions.get(CLEAN_UP):
+            self._renew_lease(request)
         self._refuse_unless_allowed(method, path, request)
         request = self._made_harmless(method, path, request)
         if method == "POST" and (path == TRUNKS_PATH or _NUMBERS_PATH.match(path)):
@@ -171,8 +198,83 @@ class SafetyTransport(httpx.BaseTransport):
                 message = "deleted by an earlier attempt, whose answer was lost on the way"
                 response = httpx.Response(200, json={"message": message}, headers={RECOVERED: "gone"})
         response.read()
+        response.request = request  # the observers tell a request without the run's token by it
         self._observe(method, path, request, response)
+        self._stand_down_if_gone(method, path, request, response)
         return response
+
+    # -- the lease (lease.py) -------------------------------------------------------------------
+    def _send_lease_request(self, method: str, path: str, request: httpx.Request) -> httpx.Response:
+        """Only the run's own marker: made, renewed, read or deleted; nothing else rides on it."""
+        lease = self.ledger.lease
+        match = _TRUNK_PATH.match(path)
+        trunk = match["trunk"] if match is not None and not match["rest"] else None
+        own_marker = lease is not None and trunk is not None and trunk == lease.marker_id
+        own_marker |= lease is not None and method == "DELETE" and trunk in lease.lapsed
+        if method == "POST" and path == TRUNKS_PATH:
+            response = self._create(request)
+        elif (method == "GET" and path == TRUNKS_PATH) or own_marker:
+            response = self._inner.handle_request(request)
+        else:
+            raise UnsafeRequestRefused(f"refused {method} {path}: the suite sends a lease request for another trunk")
+        response.read()
+        return response
+
+    def _renew_lease(self, request: httpx.Request) -> None:
+        """Before a request, once a third of the lease has passed: move its end on."""
+        lease = self.ledger.lease
+        if lease is None or not lease.due():
+            return
+        until = lease.next_until()
+        renewal = httpx.Request(
+            "PATCH",
+            request.url.copy_with(path=f"{TRUNKS_PATH}/{lease.marker_id}", query=None),
+            headers={"Authorization": lease.authorization},
+            json={"name": lease.name(until)},
+            extensions={key: value for key, value in request.extensions.items() if key == "timeout"} | {LEASE: True},
+        )
+        try:
+            response = self._send_lease_request("PATCH", renewal.url.path, renewal)
+        except httpx.TransportError:
+            return  # the next request tries again; the lease still has two thirds to run
+        if response.status_code == 200:
+            lease.until = until
+        elif response.status_code == 404:
+            raise self.ledger.stand_down(
+                f"someone deleted this run's lease marker {lease.name(lease.until)} (`cleanup --force`?); "
+                "stopped, since other runs no longer see this one"
+            )
+
+    def _stand_down_if_gone(self, method: str, path: str, request: httpx.Request, response: httpx.Response) -> None:
+        """A 404 for a trunk this run works on: if the list no longer has it either, someone else
+        deleted it, which says nothing about the API; if the list has it, the 404 is the API's."""
+        match = _TRUNK_PATH.match(path)
+        if self.ledger.lease is None or response.status_code != 404 or match is None:
+            return  # without a lease the target is the embedded mock, which no one else uses
+        trunk = match["trunk"]
+        if not self.ledger.in_use(trunk) or match["rest"] not in (None, "/numbers"):
+            return
+        if method == "DELETE" and not match["rest"]:
+            return  # the run deleting its own trunk twice (a lost answer, retried)
+        lookup = httpx.Request(
+            "GET",
+            request.url.copy_with(path=TRUNKS_PATH, query=None),
+            headers={"Authorization": self.ledger.lease.authorization},
+            extensions={key: value for key, value in request.extensions.items() if key == "timeout"},
+        )
+        listed = self._inner.handle_request(lookup)
+        listed.read()
+        items = _json_any(listed.content)
+        if listed.status_code != 200 or not isinstance(items, list):
+            return
+        if any(isinstance(item, dict) and item.get("id") == trunk for item in items):
+            return
+        self.ledger.deleted.add(trunk)
+        whose = "the existing trunk BOLNA_TRUNK_ID" if trunk == self.ledger.given_trunk else "this run's trunk"
+        raise self.ledger.stand_down(
+            f"someone else deleted {whose} {trunk} during the run (`cleanup --force`, the console?); "
+            "stopped without judging the API"
+        )
 
     # -- before sending -------------------------------------------------------------------
     def _refuse_unless_allowed(self, method: str, path: str, request: httpx.Request) -> None:
@@ -294,8 +396,6 @@ class SafetyTransport(httpx.BaseTransport):
         if not isinstance(value, str):
             return None
         known = {*self.ledger.created, *self.ledger.numbers_added}
-        # The POST's body headers would announce a body the GET does not have (h11 refuses to
-        # send it); its extensions carry the timeouts.
         response = self._look_up(request, request.url.path)
         items = _json_any(response.content)
         if response.status_code != 200 or not isinstance(items, list):
@@ -346,10 +446,17 @@ class SafetyTransport(httpx.BaseTransport):
     # -- after the answer ---------------------------------------------------------------------
     def _observe(self, method: str, path: str, request: httpx.Request, response: httpx.Response) -> None:
         self.ledger.exchanges.append(
-            Exchange(method, str(request.url), request.content, response.status_code, response.content)
+            Exchange(
+                method,
+                str(request.url),
+                request.content,
+                response.status_code,
+                response.content,
+                request.headers.get("Authorization"),
+            )
         )
         self.ledger.exchange_count += 1
-        created = method == "POST" and 200 <= response.status_code < 300
+        created = method == "POST" and 200 <= response.status_code < 300 and not request.extensions.get(LEASE)
         body = _json_any(response.content)
         if created and isinstance(body, dict) and isinstance(body.get("id"), str):
             if path == TRUNKS_PATH:

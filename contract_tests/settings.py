@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from contract_tests.baseline import DEFAULT_BASELINE
+from contract_tests.lease import DEFAULT_LEASE_SECONDS
 from contract_tests.profiles import PROFILES
 
 
@@ -31,6 +32,8 @@ class Settings:
     max_rate: float | None = None
     baseline: Path | None = None  # known drift of the live account; a missing file knows nothing
     previous: Path | None = None  # the previous run's drift.json, for night-over-night changes
+    lease_seconds: float = DEFAULT_LEASE_SECONDS  # how long a killed run's lease keeps others away
+    wait_for_lease: bool = False  # on a trunk another run holds: wait, rather than exit 2
 
     @property
     def live(self) -> bool:
@@ -59,6 +62,8 @@ def settings_from_env(env: Mapping[str, str] | None = None, **overrides: object)
         max_rate=_number(env, "CONTRACT_MAX_RATE"),
         baseline=_baseline(env, live=base_url is not None),
         previous=Path(env["CONTRACT_PREVIOUS"].strip()) if env.get("CONTRACT_PREVIOUS", "").strip() else None,
+        lease_seconds=_lease_seconds(env),
+        wait_for_lease=_flag(env, "CONTRACT_WAIT_FOR_LEASE"),
     )
     fields = {key: value for key, value in overrides.items() if value is not None}
     return replace(settings, **fields)  # type: ignore[arg-type]
@@ -71,6 +76,15 @@ def _baseline(env: Mapping[str, str], *, live: bool) -> Path | None:
     if value:
         return Path(value)
     return DEFAULT_BASELINE if live else None
+
+
+def _lease_seconds(env: Mapping[str, str]) -> float:
+    seconds = _number(env, "CONTRACT_LEASE_SECONDS")
+    if seconds is None:
+        return DEFAULT_LEASE_SECONDS
+    if seconds < 3:
+        raise ConfigError(f"CONTRACT_LEASE_SECONDS={env['CONTRACT_LEASE_SECONDS']!r} is too short; give at least 3")
+    return seconds
 
 
 def _base_url(value: str | None) -> str | None:

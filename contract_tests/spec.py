@@ -130,3 +130,18 @@ def valid_patch(body: dict[str, Any]) -> dict[str, Any]:
     if not patch_accepts(body):
         raise AssertionError(f"the suite meant this PATCH as valid, but the spec refuses it: {body}")
     return body
+
+
+# The spec's shared answers whose status a check asserts: a wrong or missing token, a field error.
+AUTH_FAILURE = "Unauthorized"
+VALIDATION_FAILURE = "ValidationFailed"
+
+
+def status_for(method: str, path: str, response: str) -> int | None:
+    """The status under which `method path` (a path template) documents the shared answer
+    `#/components/responses/<response>`: what a check asserts, so that an edit of it moves the check."""
+    operation = load_spec()["paths"].get(path, {}).get(method.lower(), {})
+    for status, answer in operation.get("responses", {}).items():
+        if isinstance(answer, dict) and answer.get("$ref") == f"#/components/responses/{response}":
+            return int(status)
+    return None

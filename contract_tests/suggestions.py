@@ -214,6 +214,31 @@ def _pattern_edit(edit: SpecEdit, finding: Finding) -> Suggestion | None:
     )
 
 
+def _enum_edit(edit: SpecEdit, finding: Finding) -> Suggestion | None:
+    """The enum values the API refused taken out of the enum (written in flow style, one line)."""
+    rule = finding.evidence.get("rule")
+    if not isinstance(rule, dict) or rule["keyword"] != "enum":
+        return None
+    mapping = edit.schema_node(rule["component"], rule["path"])
+    node = _value(mapping, "enum") if mapping else None
+    line = _key_line(mapping, "enum") if mapping else None
+    if not isinstance(node, yaml.SequenceNode) or not node.flow_style or line is None:
+        return None
+    refused = set()
+    for shown in finding.evidence.get("refused", []):
+        try:
+            refused.add(json.loads(shown))
+        except ValueError:
+            continue
+    kept = [item for item in node.value if item.value not in refused]
+    if len(kept) == len(node.value) or not kept:
+        return None
+    text = ", ".join(f"'{item.value}'" if item.style == "'" else item.value for item in kept)
+    edit.replaced[line] = f"{_indent(edit.lines[line])}enum: [{text}]"
+    where = rule["component"] + rule["path"].replace("/properties/", ".")
+    return Suggestion(finding.fingerprint, f"{where}: enum without {', '.join(sorted(refused))}", [line + 1])
+
+
 def _keys_edit(edit: SpecEdit, finding: Finding) -> Suggestion | None:
     evidence = finding.evidence
     mapping = edit.schema_node(evidence.get("component", ""), evidence.get("path", "")) if evidence else None
@@ -261,32 +286,80 @@ def _keys_edit(edit: SpecEdit, finding: Finding) -> Suggestion | None:
 
 
 def _status_edit(edit: SpecEdit, finding: Finding) -> Suggestion | None:
+    """The status documented on every operation it was seen on, with the body schema it fits."""
     evidence = finding.evidence
-    responses = edit.node("paths", str(evidence.get("path")), str(evidence.get("method")), "responses")
-    if not isinstance(responses, yaml.MappingNode) or not responses.value:
-        return None
-    indent = " " * responses.value[0][0].start_mark.column
-    inner = indent + "  "
     status, component = evidence["status"], evidence.get("schema")
-    lines = [f"{indent}'{status}':", f"{inner}description: Not documented until now; seen in the API's answers."]
-    if component:
-        lines += [
-            f"{inner}content:",
-            f"{inner}  application/json:",
-            f"{inner}    schema:",
-            f"{inner}      $ref: '#/components/schemas/{component}'",
+    seen_at = evidence.get("seen_at") or [[evidence.get("method"), evidence.get("path")]]
+    touched, operations = [], []
+    for method, path in seen_at:
+        responses = edit.node("paths", str(path), str(method), "responses")
+        if not isinstance(responses, yaml.MappingNode) or not responses.value or _value(responses, str(status)):
+            continue
+        indent = " " * responses.value[0][0].start_mark.column
+        inner = indent + "  "
+        lines = [
+            f"{indent}'{status}':",
+            f"{inner}x-provenance: assumed",
+            f"{inner}description: Not documented until now; seen in the API's answers.",
         ]
-    last = _last_line(responses)
-    edit.inserted.setdefault(last, []).extend(lines)
-    operation = f"{str(evidence['method']).upper()} {evidence['path']}"
+        if component:
+            lines += [
+                f"{inner}content:",
+                f"{inner}  application/json:",
+                f"{inner}    schema:",
+                f"{inner}      $ref: '#/components/schemas/{component}'",
+            ]
+        last = _last_line(responses)
+        edit.inserted.setdefault(last, []).extend(lines)
+        touched.append(last + 2)
+        operations.append(f"{str(method).upper()} {path}")
+    if not touched:
+        return None
     return Suggestion(
-        finding.fingerprint, f"{operation}: documents status {status} ({component or 'no body schema'})", [last + 2]
+        finding.fingerprint,
+        f"{', '.join(operations)}: documents status {status} ({component or 'no body schema'})",
+        touched,
     )
+
+
+def _shared_status_edit(edit: SpecEdit, finding: Finding) -> Suggestion | None:
+    """A shared answer (`Unauthorized`) moved to the status the API gives it, on every operation."""
+    evidence = finding.evidence
+    shared, documented, status = evidence["replaces"], str(evidence["documented"]), str(evidence["status"])
+    ref = f"#/components/responses/{shared}"
+    touched = []
+    paths = edit.node("paths")
+    for _, item in paths.value if isinstance(paths, yaml.MappingNode) else []:
+        for _, operation in item.value if isinstance(item, yaml.MappingNode) else []:
+            responses = _value(operation, "responses")
+            if not isinstance(responses, yaml.MappingNode) or _value(responses, status):
+                continue
+            for key, answer in responses.value:
+                target = _value(answer, "$ref")
+                if key.value == documented and isinstance(target, yaml.ScalarNode) and target.value == ref:
+                    line = int(key.start_mark.line)
+                    edit.replaced[line] = edit.lines[line].replace(documented, status, 1)
+                    touched.append(line + 1)
+    if not touched:
+        return None
+    return Suggestion(finding.fingerprint, f"{shared}: answered with {status} instead of {documented}", touched)
+
+
+def _calibrates(finding: Finding) -> bool:
+    """Whether the spec, not the API, is what a finding asks to change.
+
+    The API accepting more or answering with more than the spec says (looser, additive) is
+    absorbed; so is any difference from a rule the spec only assumed, stricter ones included.
+    A difference from a documented rule, or from behaviour, is the API's to fix.
+    """
+    if finding.provenance == "docs":
+        return False
+    return finding.kind in ("looser", "additive") or (finding.kind == "breaking" and finding.provenance == "assumed")
 
 
 def suggest(findings: list[Finding], spec_path: Path) -> tuple[str, list[Suggestion]]:
     """The unified diff of `spec_path` and what each of its changes is for ("" when none)."""
-    if not any(finding.kind in ("looser", "additive") for finding in findings):
+    if not any(_calibrates(finding) for finding in findings):
         return "", []  # nothing to absorb: the spec is not even read
     text = spec_path.read_text(encoding="utf-8")
     spec = yaml.safe_load(text)
@@ -294,12 +367,16 @@ def suggest(findings: list[Finding], spec_path: Path) -> tuple[str, list[Suggest
     suggestions = []
     for finding in findings:
         made: Suggestion | None = None
-        if finding.kind == "looser":
-            made = _bound_edit(edit, spec, finding) or _pattern_edit(edit, finding)
-        elif finding.kind == "additive" and "keys" in finding.evidence:
-            made = _keys_edit(edit, finding)
-        elif finding.kind == "additive" and "status" in finding.evidence:
+        if not _calibrates(finding):
+            continue
+        if "replaces" in finding.evidence:
+            made = _shared_status_edit(edit, finding)
+        elif "status" in finding.evidence:
             made = _status_edit(edit, finding)
+        elif "keys" in finding.evidence:
+            made = _keys_edit(edit, finding)
+        elif "rule" in finding.evidence:
+            made = _bound_edit(edit, spec, finding) or _pattern_edit(edit, finding) or _enum_edit(edit, finding)
         if made is not None:
             suggestions.append(made)
     return as_patch(edit, spec_path.name, suggestions, "drift.md"), suggestions

@@ -7,9 +7,11 @@ restoring an existing trunk, deleting what the run created. The checks only see 
 from __future__ import annotations
 
 import secrets
+import time
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ import httpx
 from bolna_sip_trunks_client import AuthenticatedClient
 
 from contract_tests.answers import AnswerChecks
+from contract_tests.lease import Lease, LeaseMark, first_claim, holder, lease_marks, live_runs, run_of
 from contract_tests.profiles import Budget, budget_for
 from contract_tests.restore_record import (
     RecordError,
@@ -29,7 +32,18 @@ from contract_tests.restore_record import (
     unfinished_records,
     write_atomically,
 )
-from contract_tests.safety import CLEAN_UP, KEPT_PREFIX, NAME_PREFIX, RESTORE, TRUNKS_PATH, SafetyTransport, TrunkLedger
+from contract_tests.safety import (
+    CLEAN_UP,
+    DOCUMENTATION_CIDR,
+    HARMLESS_GATEWAY,
+    KEPT_PREFIX,
+    LEASE,
+    NAME_PREFIX,
+    RESTORE,
+    TRUNKS_PATH,
+    SafetyTransport,
+    TrunkLedger,
+)
 from contract_tests.settings import ConfigError, Settings
 from contract_tests.spec import SPEC_PATH
 from contract_tests.transports import BudgetTransport, ClientTransport, RetryTransport
@@ -38,6 +52,9 @@ from contract_tests.wsgi_bridge import wsgi_app
 
 MOCK_BASE_URL = "http://testserver"
 DESIRED_STATE_FILE = Path("contract-trunk.json")  # where `bolna-contract snapshot` writes by default
+# After making its marker, a run on an existing trunk waits this long before it looks for rivals,
+# so that a rival's create still in flight is in the list by then.
+LEASE_SETTLE_SECONDS = 1.0
 
 
 @dataclass
@@ -55,6 +72,7 @@ class Target:
     records_dir: Path
     desired_state: Path | None = None
     record: RestoreRecord | None = None  # what the existing trunk goes back to at the end
+    lease_seconds: float | None = None  # on a live account: how long the run's lease lasts unrenewed
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -109,7 +127,7 @@ def open_target(settings: Settings) -> Target:
         base_url = settings.base_url
     ledger.add_secret(token)
     undocumented = UndocumentedFields()
-    answers = AnswerChecks()
+    answers = AnswerChecks(token=token)
     meter = BudgetTransport(base, max_requests=budget.max_requests, max_rate=budget.max_rate)
     retries = RetryTransport(meter, max_wait=min(30.0, budget.timeout * 2))
     target = Target(
@@ -131,6 +149,7 @@ def open_target(settings: Settings) -> Target:
         retries=retries,
         records_dir=settings.reports_dir,
         desired_state=settings.trunk_state,
+        lease_seconds=settings.lease_seconds if settings.live else None,
     )
     try:
         _preflight(target)
@@ -173,6 +192,120 @@ def _preflight(target: Target) -> None:
         raise ConfigError(f"cannot reach {where}: {_reason(error)}; check BOLNA_BASE_URL") from None
 
 
+def take_lease(
+    target: Target,
+    *,
+    wait: bool = False,
+    say: Callable[[str], None] = lambda line: None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Before the run's first change on a live account: tell other runs, and `cleanup`, that this
+    one is running; on an existing trunk, first make sure no other run is using it (or wait).
+    """
+    if target.lease_seconds is None:
+        return  # the embedded mock: no one else can see or use it
+    ledger = target.ledger
+    lease = Lease(ledger.run_id, ledger.given_trunk, target.lease_seconds, f"Bearer {target.token}")
+    ledger.lease = lease
+    poll = max(1.0, min(10.0, target.lease_seconds / 4))
+    waiting = False
+    with target.http() as http:
+        while True:
+            held = None if lease.trunk_id is None else holder(_lease_marks(http), lease.trunk_id, lease.run_id)
+            if held is None:
+                mine = _make_marker(target, http, lease)
+                if mine is None or lease.trunk_id is None:
+                    return
+                sleep(LEASE_SETTLE_SECONDS)
+                marks = _lease_marks(http)
+                held = first_claim(marks, mine)
+                if held is None:
+                    _end_lapsed(http, lease, marks)
+                    return
+                problem = _end_marker(http, lease)
+                if problem:
+                    raise ConfigError(problem)
+            if not wait:
+                raise ConfigError(
+                    f"trunk {lease.trunk_id} is in use by run {held.run_id}, whose lease ends at {held.ends} "
+                    "unless it renews it; run again after it, or with --wait-for-lease"
+                )
+            if not waiting:
+                say(f"waiting for run {held.run_id} to finish with trunk {lease.trunk_id} (lease until {held.ends})")
+                waiting = True
+            sleep(poll)
+
+
+def _lease_marks(http: httpx.Client) -> list[LeaseMark]:
+    answer, listed = _json_answer(http, "GET", TRUNKS_PATH)
+    if not isinstance(listed, list):
+        raise ConfigError(f"could not list the trunks to look for other runs (answer: {answer})")
+    return lease_marks(listed)
+
+
+def _json_answer(http: httpx.Client, method: str, path: str, body: Any = None) -> tuple[int | str, object]:
+    """A lease request's status (or why it failed) and its JSON body, None when it has none."""
+    try:
+        response = http.request(method, path, json=body, extensions={LEASE: True})
+    except (httpx.HTTPError, OSError) as error:
+        return _reason(error), None
+    try:
+        return response.status_code, response.json() if response.status_code in (200, 201) else None
+    except ValueError:
+        return response.status_code, None
+
+
+def _make_marker(target: Target, http: httpx.Client, lease: Lease) -> LeaseMark | None:
+    """The run's marker trunk, made; on throwaway trunks a run goes on without one (and says so)."""
+    until = lease.next_until()
+    harmless = {
+        "provider": "custom",
+        "auth_type": "ip-based",
+        "gateways": [{"gateway_address": HARMLESS_GATEWAY}],
+        "ip_identifiers": [{"ip_address": DOCUMENTATION_CIDR}],
+    }
+    answer, made = _json_answer(http, "POST", TRUNKS_PATH, lease.create_body(until, harmless))
+    marks = lease_marks([made])
+    if not marks:
+        problem = f"could not make this run's lease marker (answer: {answer})"
+        if isinstance(made, dict) and isinstance(made.get("id"), str):
+            lease.marker_id = made["id"]  # made, if not as asked: deleted at the end all the same
+        if lease.trunk_id is not None:
+            raise ConfigError(f"{problem}: without it another run could change trunk {lease.trunk_id} at once")
+        target.notes.append(f"{problem}: `cleanup` on this account could take this run's trunks for leftovers")
+        return None
+    lease.marker_id, lease.until = marks[0].marker_id, until
+    return marks[0]
+
+
+def _end_marker(http: httpx.Client, lease: Lease) -> str | None:
+    if lease.marker_id is None:
+        return None
+    answer = _attempt(http, "DELETE", f"{TRUNKS_PATH}/{lease.marker_id}", extensions={LEASE: True, CLEAN_UP: True})
+    if answer not in (200, 404):
+        return f"could not delete this run's lease marker {lease.marker_id} (answer: {answer}); it lapses at its time"
+    lease.marker_id = None
+    return None
+
+
+def _end_lapsed(http: httpx.Client, lease: Lease, marks: list[LeaseMark]) -> None:
+    """The markers killed runs left on the trunk this run now holds: their records are restored next."""
+    now = datetime.now(UTC)
+    lease.lapsed = {mark.marker_id for mark in marks if mark.trunk_id == lease.trunk_id and not mark.live(now)}
+    for marker_id in lease.lapsed:
+        _attempt(http, "DELETE", f"{TRUNKS_PATH}/{marker_id}", extensions={LEASE: True})
+
+
+def end_lease(target: Target) -> str | None:
+    """Delete the run's marker, last of all: from then on `cleanup` sees the run as ended."""
+    lease = target.ledger.lease
+    if lease is None or lease.marker_id is None:
+        return None
+    target.budget_meter.allow_clean_up(1)
+    with target.http() as http:
+        return _end_marker(http, lease)
+
+
 def take_over_given_trunk(target: Target) -> None:
     """Before the first change to the existing trunk: put it back where an interrupted run left it
     changed, then record what it is now, on disk, so that even a killed run can be undone.
@@ -201,12 +334,20 @@ def take_over_given_trunk(target: Target) -> None:
         if response.status_code != 200:
             raise ConfigError(f"BOLNA_TRUNK_ID={trunk_id!r}: {where} answered {response.status_code} for it")
         trunk = response.json()
+    name = str(trunk.get("name", ""))
+    if name.startswith(KEPT_PREFIX):
+        # Another run's values, not the trunk's own: recording them would make them permanent.
+        raise ConfigError(
+            f"trunk {trunk_id} still carries the name {name} of run {run_of(name)}, which ended without putting it "
+            "back: run `bolna-contract cleanup` where that run ran, or set BOLNA_TRUNK_STATE; nothing was changed"
+        )
     kept = next((record for record in pending if record.kept), None)
     if kept is not None:
         target.record = kept
     else:
         target.record = new_record(record_path(target.records_dir, trunk_id), trunk, target.ledger.run_id)
         write_atomically(target.record)
+    target.ledger.holds_given = True
     target.notes.append(
         f"worked on existing trunk {trunk_id}: changed its name, is_active, gateways, codecs, transport and "
         f"other PATCHable fields, then restored them from {target.record.origin}; no credentials were sent to it "
@@ -228,6 +369,10 @@ def snapshot_given_trunk(target: Target, path: Path) -> RestoreRecord:
     trunk = response.json()
     if str(trunk.get("name", "")).startswith(KEPT_PREFIX):
         raise ConfigError(f"trunk {trunk_id} still carries a run's name ({trunk['name']}): restore it first")
+    with target.http() as http:
+        held = holder(_lease_marks(http), trunk_id, target.ledger.run_id)
+    if held is not None:
+        raise ConfigError(f"trunk {trunk_id} is in use by run {held.run_id} (lease until {held.ends}): snapshot later")
     record = new_record(path, trunk, run_id=None)
     write_atomically(record)
     return record
@@ -268,13 +413,22 @@ def restore(http: httpx.Client, record: RestoreRecord) -> str | None:
     return None
 
 
-def restore_recorded(target: Target) -> tuple[list[str], list[str]]:
-    """Restore every trunk a record names (interrupted runs', the desired state): (restored, failed)."""
+def restore_recorded(target: Target, *, force: bool = False) -> tuple[list[str], list[str]]:
+    """Restore every trunk a record names (interrupted runs', the desired state), except one a
+    running run holds (unless `force`): (what was done or left alone, failed)."""
     restored, problems = [], []
     records = _records(target)
-    target.budget_meter.allow_clean_up(2 * len(records))
+    target.budget_meter.allow_clean_up(2 * len(records) + 1)
     with target.http() as http:
+        marks = [] if force or not records else _lease_marks(http)
         for record in records:
+            held = holder(marks, record.trunk_id, target.ledger.run_id)
+            if held is not None:
+                restored.append(
+                    f"left trunk {record.trunk_id} alone: run {held.run_id} is using it (lease until {held.ends}); "
+                    "--force restores it anyway"
+                )
+                continue
             problem = restore(http, record)
             if problem:
                 problems.append(problem)
@@ -302,7 +456,8 @@ def clean_up(target: Target) -> list[str]:
                 ledger.deleted.add(trunk_id)
             else:
                 problems.append(f"could not delete trunk {trunk_id} (answer: {answer})")
-    return problems
+    problem = end_lease(target)
+    return [*problems, problem] if problem else problems
 
 
 def _adopt_named_leftovers(http: httpx.Client, ledger: TrunkLedger) -> None:
@@ -316,22 +471,54 @@ def _adopt_named_leftovers(http: httpx.Client, ledger: TrunkLedger) -> None:
         ledger.record_created(trunk_id)
 
 
-def delete_leftovers(target: Target) -> tuple[list[str], list[str]]:
-    """Delete every trunk named `contract-test-*` (earlier runs' leftovers): (deleted, failed)."""
+@dataclass
+class Leftovers:
+    """What `cleanup` found: trunks of runs that ended, and what it left to runs still going."""
+
+    trunks: list[str] = field(default_factory=list)  # contract-test-* trunks of ended runs
+    markers: list[str] = field(default_factory=list)  # lapsed leases
+    spared: list[str] = field(default_factory=list)  # one line per running run left alone
+
+
+def delete_leftovers(target: Target, *, force: bool = False) -> tuple[Leftovers, list[str]]:
+    """Delete the `contract-test-*` trunks and lease markers of runs that ended, or whose lease
+    lapsed (a killed run); with `force`, of every run: (what was deleted or spared, failed)."""
     with target.http() as http:
         response = http.get(TRUNKS_PATH)
         response.raise_for_status()
-        leftovers = _ids_named(response.json(), NAME_PREFIX)
-    for trunk_id in leftovers:
-        target.ledger.record_created(trunk_id)  # named by this kit: it is ours to delete
+        listed = response.json()
+    marks = lease_marks(listed)
+    running = {} if force else live_runs(marks)
+    found = Leftovers(markers=[mark.marker_id for mark in marks if mark.run_id not in running])
+    spared: dict[str, int] = {}
+    for trunk_id, name in _named(listed, NAME_PREFIX):
+        run = run_of(name)
+        if run in running:
+            spared[run] = spared.get(run, 0) + 1
+        else:
+            found.trunks.append(trunk_id)
+    for run, count in spared.items():
+        found.spared.append(
+            f"left {count} contract-test-* trunks of run {run} alone: it is running (lease until "
+            f"{running[run].ends}); --force deletes them if you know it has ended"
+        )
+    for trunk_id in [*found.trunks, *found.markers]:
+        target.ledger.record_created(trunk_id)  # named by this kit, of a run that ended: ours to delete
     problems = clean_up(target)
-    return [t for t in leftovers if t in target.ledger.deleted], problems
+    found.trunks = [t for t in found.trunks if t in target.ledger.deleted]
+    found.markers = [t for t in found.markers if t in target.ledger.deleted]
+    return found, problems
 
 
 def _ids_named(trunks: Iterable[object], prefix: str) -> list[str]:
     """The ids of the listed trunks whose name starts with `prefix`."""
+    return [trunk_id for trunk_id, _ in _named(trunks, prefix)]
+
+
+def _named(trunks: Iterable[object], prefix: str) -> list[tuple[str, str]]:
+    """(id, name) of the listed trunks whose name starts with `prefix`."""
     return [
-        str(trunk["id"])
+        (str(trunk["id"]), str(trunk["name"]))
         for trunk in trunks
         if isinstance(trunk, dict) and str(trunk.get("name", "")).startswith(prefix)
     ]

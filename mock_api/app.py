@@ -85,7 +85,7 @@ class MockApi:
     async def _checked(self, call: Call, request: Request) -> Reply:
         # The contract's order of checks: token, body, lookup, rules (the store does the last two).
         if not self._authorized(call) and not self.scenario.waive_auth(call):
-            raise ApiError(401, "Invalid or missing bearer token", {"WWW-Authenticate": "Bearer"})
+            raise ApiError(self.spec.auth_status, "Invalid or missing bearer token", {"WWW-Authenticate": "Bearer"})
         self.scenario.before_body(call, self.store)
         checks: Fields | None = self.bodies.get(call.operation)
         if checks is not None:

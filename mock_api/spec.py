@@ -63,6 +63,9 @@ _FORMATTED = {
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+UNAUTHORIZED = "#/components/responses/Unauthorized"
+
+
 class SpecError(ValueError):
     """The spec says something the mock cannot act on; the message names where."""
 
@@ -78,6 +81,7 @@ class MockSpec:
     texts: Texts
     # operation -> (its lists' order, where the spec says it: keys from the root)
     orders: Mapping[Operation, tuple[str, tuple[str, ...]]]
+    auth_status: int = 401  # what a missing or wrong token answers: the status of `Unauthorized`
 
     def complete(self, operation: Operation, status: int, content: Any) -> Any:
         """`content` with every documented key it lacks filled from the schema of that answer.
@@ -165,7 +169,17 @@ def _read_mock_spec(
     missing = made.missing()
     if missing:
         raise SpecError(f"the mock's texts need response examples named {', '.join(missing)}")
-    return MockSpec(document, bodies, responses, completer, made, orders)
+    return MockSpec(document, bodies, responses, completer, made, orders, _auth_status(document))
+
+
+def _auth_status(document: Mapping[str, Any]) -> int:
+    """The status the spec gives its `Unauthorized` answer (calibrated specs may move it)."""
+    for item in document["paths"].values():
+        for operation in item.values() if isinstance(item, dict) else []:
+            for status, answer in (operation.get("responses", {}) if isinstance(operation, dict) else {}).items():
+                if isinstance(answer, dict) and answer.get("$ref") == UNAUTHORIZED and str(status).isdigit():
+                    return int(status)
+    return 401
 
 
 def resolve(document: Mapping[str, Any], node: Any) -> dict[str, Any]:
@@ -269,7 +283,8 @@ class _Builder:
 
 
 def _is_rule(part: Any) -> bool:
-    return isinstance(part, dict) and set(part) <= {"if", "then", "else"}
+    # Extensions (`x-provenance`) say where a rule comes from; they are no check.
+    return isinstance(part, dict) and {key for key in part if not key.startswith("x-")} <= {"if", "then", "else"}
 
 
 class _Completer:

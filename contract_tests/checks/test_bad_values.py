@@ -18,20 +18,32 @@ import pytest
 
 from contract_tests.bad_values import bad_values_by_field, one_per_rule
 from contract_tests.bounds import LOWER, MAX_REQUESTS, UPPER, Bound, discover
-from contract_tests.causes import Rule, fingerprint, looser_fingerprint, rules_broken
+from contract_tests.causes import (
+    Rule,
+    fingerprint,
+    looser_fingerprint,
+    rule_place,
+    rules_broken,
+    status_provenance,
+    status_rule_fingerprint,
+    stricter_fingerprint,
+)
 from contract_tests.edge import answer_text, whose_status
+from contract_tests.edges import Edge, edges
 from contract_tests.findings import Finding
-from contract_tests.model import CREDENTIALS
+from contract_tests.model import CREDENTIALS, expected_after
 from contract_tests.plugin import ContractPlugin
 from contract_tests.restore_record import restorable
-from contract_tests.safety import TRUNKS_PATH
-from contract_tests.spec import valid_patch
+from contract_tests.safety import HARMLESS_GATEWAY, TRUNKS_PATH
+from contract_tests.spec import VALIDATION_FAILURE, status_for, valid_patch
 from contract_tests.target import Target
 from contract_tests.trunks import Workbench
 
 BAD_VALUES = bad_values_by_field()
 SPLIT = {field: one_per_rule(field, values) for field, values in BAD_VALUES.items()}  # (first look, the others)
 UPDATE = "PATCH /sip-trunks/trunks/{trunk_id}"
+# What a field error answers, as the spec gives PATCH its `ValidationFailed` answer.
+FIELD_ERROR = status_for("PATCH", "/sip-trunks/trunks/{trunk_id}", VALIDATION_FAILURE) or 422
 # Requests kept for the rest of the run and its clean-up; discovery never eats into them.
 BUDGET_RESERVE = 200
 
@@ -61,12 +73,12 @@ class Verdicts:
             for rule in rules_broken("SipTrunkUpdate", body) or [Rule("SipTrunkUpdate", "", "?")]:
                 self.accepted.setdefault(rule, []).append((body, response))
             return
-        if response.status_code != 422:
+        if response.status_code != FIELD_ERROR:
             self._breaking(
                 "status-instead-of-422",
                 response,
-                f"a field error answers {whose_status(response)} instead of 422",
-                f"PATCH {sent}: expected 422, got {answer_text(response, 160)}",
+                f"a field error answers {whose_status(response)} instead of {FIELD_ERROR}",
+                f"PATCH {sent}: expected {FIELD_ERROR}, got {answer_text(response, 160)}",
             )
             return
         try:
@@ -83,6 +95,13 @@ class Verdicts:
 
     def _breaking(self, deviation: str, response: httpx.Response, title: str, detail: str) -> None:
         self.problems.append(detail)
+        status = response.status_code
+        cause = fingerprint("bad-values", UPDATE, deviation, status)
+        evidence: dict[str, Any] = {}
+        if deviation == "status-instead-of-422" and 400 <= status < 500:
+            # Another status for the spec's assumed one: one cause wherever it shows, moved by the patch.
+            cause = status_rule_fingerprint(VALIDATION_FAILURE, status)
+            evidence = {"status": status, "replaces": VALIDATION_FAILURE, "documented": FIELD_ERROR}
         self.contract.record(
             Finding(
                 "bad-values",
@@ -92,8 +111,12 @@ class Verdicts:
                 detail,
                 [self.contract.curl(response)],
                 kind="breaking",
-                fingerprint=fingerprint("bad-values", UPDATE, deviation, response.status_code),
+                fingerprint=cause,
                 operations=[UPDATE],
+                evidence=evidence,
+                provenance=status_provenance("PATCH", "/sip-trunks/trunks/{trunk_id}", FIELD_ERROR)
+                if evidence
+                else None,
             )
         )
 
@@ -126,6 +149,11 @@ def _instance_path(rule: Rule, body: dict[str, Any]) -> list[str | int]:
     return []
 
 
+def _budget_short(target: Target) -> bool:
+    meter = target.budget_meter
+    return meter.max_requests - meter.sent < MAX_REQUESTS + BUDGET_RESERVE
+
+
 def measure_bound(target: Target, trunk_id: str, rule: Rule, body: dict[str, Any]) -> Bound | str:
     """The bound the API enforces for `rule`, probed on `trunk_id` (the caller puts the field back)."""
     documented = rule.documented
@@ -133,8 +161,7 @@ def measure_bound(target: Target, trunk_id: str, rule: Rule, body: dict[str, Any
         return f"{rule.keyword} is not measured"
     if next(iter(body)) in CREDENTIALS:
         return "not measured: credentials are never probed"
-    meter = target.budget_meter
-    if meter.max_requests - meter.sent < MAX_REQUESTS + BUDGET_RESERVE:
+    if _budget_short(target):
         return "not measured: the run's request budget is too small"
     path = _instance_path(rule, body)
     if not path:
@@ -143,7 +170,7 @@ def measure_bound(target: Target, trunk_id: str, rule: Rule, body: dict[str, Any
     def accepts(size: int) -> bool | None:
         probe = _with_value_at(body, path, lambda value: _sized(value, size))
         response = _patch(target, trunk_id, probe)
-        if response.status_code == 422:
+        if response.status_code == FIELD_ERROR:
             return False
         return True if 200 <= response.status_code < 300 else None
 
@@ -188,6 +215,7 @@ def _looser(
             fingerprint=looser_fingerprint(rule),
             operations=[UPDATE],
             evidence=evidence,
+            provenance=rule.provenance,
         )
     )
 
@@ -280,6 +308,153 @@ def _reject_bad_values(context: Context, field: str, values: list[Any]) -> None:
     assert refused, f"bad values of {field} were not refused as the spec says (see the findings)"
 
 
+def _harmless_base(target: Target, field: str) -> str:
+    """A short valid string a field's edge grows from, kept as the safety layer lets it through."""
+    if field == "auth_password":
+        return target.ledger.new_password()  # unique, so no other field's value contains it
+    return {"name": target.ledger.next_name(), "gateway_address": HARMLESS_GATEWAY}.get(field, "x")
+
+
+EDGE_FIELDS = list(dict.fromkeys(edge.field for edge in edges(lambda field: "x")))
+
+
+@pytest.mark.parametrize("field", EDGE_FIELDS)
+def test_values_at_the_spec_edges_are_accepted(field: str, context: Context) -> None:
+    """Each edge the spec allows (longest, least and greatest, most items, each enum value; inside
+    list items too) is accepted: an API stricter than the spec refuses it, whatever the seed."""
+    test, target, workbench, contract = context.test, context.target, context.workbench, context.contract
+    if field in CREDENTIALS and not workbench.throwaway:
+        pytest.skip("works on an existing trunk (BOLNA_TRUNK_ID): sends no credentials")
+    trunk_id = workbench.trunk_id("userpass" if field in CREDENTIALS else None)
+    before = workbench.get(trunk_id)
+    refused: dict[Rule, list[tuple[Edge, httpx.Response]]] = {}
+    for edge in edges(lambda name: _harmless_base(target, name), [field]):
+        if expected_after(before, edge.body).status != 200:
+            continue  # a merged-state rule refuses it here: the PATCH-semantics checks' concern
+        if field == "auth_password":
+            target.ledger.add_secret(edge.value)
+        response = _patch(target, trunk_id, edge.body)
+        if response.status_code == FIELD_ERROR:
+            refused.setdefault(edge.rule, []).append((edge, response))
+    for rule, seen in refused.items():
+        if rule not in context.bounds_measured:
+            context.bounds_measured[rule] = _measure_inwards(target, trunk_id, seen[0][0])
+        _stricter(contract, test, rule, seen, context.bounds_measured[rule])
+    original = restorable(before)
+    if field in original:
+        _patch(target, trunk_id, {field: original[field]})
+    assert not refused, f"values of {field} the spec allows were refused (see the findings)"
+
+
+CREATE = "POST /sip-trunks/trunks"
+CREATE_EDGE_FIELDS = list(
+    dict.fromkeys(edge.field for edge in edges(lambda field: "x", component="SipTrunkCreate", valid=lambda _: True))
+)
+
+
+@pytest.mark.parametrize("field", CREATE_EDGE_FIELDS)
+def test_values_at_the_spec_edges_are_accepted_on_create(field: str, context: Context) -> None:
+    """The same edges sent in create bodies: a trunk each, deleted again once accepted."""
+    test, target, workbench, contract = context.test, context.target, context.workbench, context.contract
+    if not workbench.throwaway:
+        pytest.skip("works on an existing trunk (BOLNA_TRUNK_ID): creates nothing")
+    refused: dict[Rule, list[tuple[Edge, httpx.Response]]] = {}
+
+    def complete(body: dict[str, Any]) -> dict[str, Any] | None:
+        kind = body.get("auth_type", "userpass")
+        try:
+            return workbench.create_body(kind, **body)
+        except AssertionError:
+            return None  # not valid in a create body of that kind (sdes without TLS, say)
+
+    for edge in edges(
+        lambda name: _harmless_base(target, name),
+        [field],
+        component="SipTrunkCreate",
+        valid=lambda body: complete(body) is not None,
+    ):
+        body = complete(edge.body)
+        assert body is not None
+        if field == "auth_password":
+            target.ledger.add_secret(edge.value)
+        with target.http() as http:
+            response = http.post(TRUNKS_PATH, json=body)
+            if 200 <= response.status_code < 300 and isinstance(created := response.json(), dict):
+                http.delete(f"{TRUNKS_PATH}/{created['id']}")
+        if response.status_code == FIELD_ERROR:
+            refused.setdefault(edge.rule, []).append((edge, response))
+    for rule, seen in refused.items():
+        measured = context.bounds_measured.get(rule, "not measured on create (a trunk per request)")
+        _stricter(contract, test, rule, seen, measured, operation=CREATE)
+    assert not refused, f"values of {field} the spec allows in a create body were refused (see the findings)"
+
+
+def _measure_inwards(target: Target, trunk_id: str, edge: Edge) -> Bound | str:
+    """The bound the API enforces inside a refused edge, probed on `trunk_id` (the caller restores)."""
+    resized, inside = edge.resized, edge.inside
+    if resized is None or inside is None or edge.bound is None:
+        return f"{edge.rule.keyword} is not measured"
+    if edge.field in CREDENTIALS:
+        return "not measured: credentials are never probed"
+    if _budget_short(target):
+        return "not measured: the run's request budget is too small"
+
+    def accepts(size: int) -> bool | None:
+        response = _patch(target, trunk_id, resized(size))
+        if response.status_code == FIELD_ERROR:
+            return False
+        return True if 200 <= response.status_code < 300 else None
+
+    return discover(edge.rule.keyword, edge.bound, accepts, inside=inside)
+
+
+def _stricter(
+    contract: ContractPlugin,
+    test: str,
+    rule: Rule,
+    seen: list[tuple[Edge, httpx.Response]],
+    bound: Bound | str,
+    operation: str = UPDATE,
+) -> None:
+    edge, response = seen[0]
+    where = ".".join(str(step) for step in edge.path)
+    shown = ", ".join(_short(edge.value) for edge, _ in seen[:4])
+    measured = bound.describe() if isinstance(bound, Bound) else bound
+    guessed = (
+        f"the spec guessed {rule.describe()}" if rule.provenance == "assumed" else f"the spec says {rule.describe()}"
+    )
+    detail = f"{guessed}; the API refused {where} {shown} with {response.status_code}: {response.text[:200]}"
+    if isinstance(bound, Bound) or bound:
+        detail += f"\nMeasured: {measured}."
+    evidence: dict[str, Any] = {
+        "rule": {
+            "component": rule.component,
+            "path": rule.path,
+            "keyword": rule.keyword,
+            "documented": rule.documented,
+        },
+        "refused": [_short(edge.value, 80) for edge, _ in seen],
+    }
+    if isinstance(bound, Bound):
+        evidence["bound"] = bound.as_dict()
+    contract.record(
+        Finding(
+            "bad-values",
+            test,
+            "failure",
+            f"the API refuses {where} {_short(edge.value)}, which {rule.describe()} allows"
+            + (f": {measured}" if isinstance(bound, Bound) else ""),
+            detail,
+            [contract.curl(response)],
+            kind="breaking",
+            fingerprint=stricter_fingerprint(rule_place(rule)),
+            operations=[operation],
+            evidence=evidence,
+            provenance=rule.provenance,
+        )
+    )
+
+
 def test_one_bad_field_rejects_the_whole_patch(target: Target, workbench: Workbench, contract: ContractPlugin) -> None:
     trunk_id = workbench.trunk_id()
     valid = valid_patch(
@@ -304,9 +479,17 @@ def test_one_bad_field_rejects_the_whole_patch(target: Target, workbench: Workbe
             # The bad field itself was accepted: the cause is that field's rule, not atomicity.
             cause = looser_fingerprint(rule[0]) if rule else fingerprint("bad-values", UPDATE, "accepted", bad_field)
             title, kind, deviation = f"a PATCH with a bad {bad_field} was accepted", "looser", None
-        elif response.status_code != 422:
-            title, kind, deviation = f"a field error answers {response.status_code} instead of 422", "breaking", None
-            cause = fingerprint("bad-values", UPDATE, "status-instead-of-422", response.status_code)
+        elif response.status_code != FIELD_ERROR:
+            title, kind, deviation = (
+                f"a field error answers {response.status_code} instead of {FIELD_ERROR}",
+                "breaking",
+                None,
+            )
+            cause = (
+                status_rule_fingerprint(VALIDATION_FAILURE, response.status_code)
+                if 400 <= response.status_code < 500
+                else fingerprint("bad-values", UPDATE, "status-instead-of-422", response.status_code)
+            )
         elif workbench.get(trunk_id) != before:
             title, kind, deviation = "a PATCH answered 422 changed the trunk", "breaking", "rejected-patch-applied"
             cause = fingerprint("bad-values", UPDATE, deviation, 422)

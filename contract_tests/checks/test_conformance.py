@@ -19,6 +19,7 @@ from schemathesis.specs.openapi.checks import ensure_resource_availability
 
 from contract_tests.conformance import findings_of
 from contract_tests.edge import edge_note_for
+from contract_tests.findings import RUN_TOKEN
 from contract_tests.hypothesis_settings import api_settings
 from contract_tests.model import CREDENTIALS
 from contract_tests.plugin import ContractPlugin
@@ -48,9 +49,12 @@ def record_failures(contract: ContractPlugin, test: str, case: Any, response: An
         body = response.json()
     except ValueError:
         body = None
+    exchanges = contract.run_target.ledger.exchanges
+    authenticated = not exchanges or contract.scrub(str(exchanges[-1].authorization)) == RUN_TOKEN
     content_type = next(iter(response.headers.get("content-type", [])), "")
     edge = edge_note_for(response.status_code, content_type, response.content)
-    for finding in findings_of(error, case, response.status_code, body, test, reproduce, edge):
+    found = findings_of(error, case, response.status_code, body, test, reproduce, edge, authenticated=authenticated)
+    for finding in found:
         contract.record(finding)
 
 

@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from contract_tests.answers import ALLOW_CAUSE, RECOVERED, AnswerChecks
-from contract_tests.causes import fingerprint
-from contract_tests.findings import Finding
+from contract_tests.causes import fingerprint, status_rule_fingerprint, undocumented_status_fingerprint
+from contract_tests.findings import Finding, merged
 from contract_tests.spec import load_spec
 
 TRUNK = "/sip-trunks/trunks/3c6f0e1b9a2d4f7e8b5a1c2d3e4f5a6b"
@@ -64,6 +64,9 @@ def test_a_type_drift_is_one_finding_per_rule_on_the_first_answer() -> None:
 )
 def test_what_the_spec_promises_of_an_answer(response: httpx.Response, cause: str) -> None:
     (finding,) = seen("GET", TRUNK, response)
+    if cause == "undocumented-status":
+        assert finding.fingerprint == undocumented_status_fingerprint(response.status_code, authenticated=True)
+        return
     assert finding.fingerprint == fingerprint("conformance", GET_TRUNK, cause, response.status_code)
 
 
@@ -85,3 +88,17 @@ def test_findings_wait_for_a_listener_and_each_cause_is_reported_once() -> None:
     checks.report_to(found.append)
     checks.observe("GET", TRUNK, httpx.Response(500), None)
     assert len(found) == 1
+
+
+def test_another_auth_status_is_one_cause_with_every_operation_it_was_seen_on() -> None:
+    found: list[Finding] = []
+    checks = AnswerChecks(token="the-token")
+    checks.report_to(found.append)
+    for method, path in (("GET", TRUNK), ("DELETE", TRUNK), ("GET", "/sip-trunks/trunks")):
+        for header in ({}, {"Authorization": "Bearer made-up"}):
+            request = httpx.Request(method, f"http://127.0.0.1{path}", headers=header)
+            checks.observe(method, path, httpx.Response(403, json={"detail": "no"}, request=request), {"detail": "no"})
+
+    (cause,) = merged(found)
+    assert cause.fingerprint == status_rule_fingerprint("Unauthorized", 403)
+    assert len(cause.evidence["seen_at"]) == 3 and cause.evidence["replaces"] == "Unauthorized"

@@ -149,4 +149,25 @@ def test_the_patch_applies_and_edits_only_what_the_causes_name(tmp_path: Path) -
     changed = [
         line for line in patch.splitlines() if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))
     ]
-    assert len(changed) == 17, changed  # description, pattern, 2 bounds, 2 new lines, required, a status
+    assert len(changed) == 18, changed  # description, pattern, 2 bounds, 2 new lines, required, a status
+
+
+@pytest.mark.parametrize(
+    ("keyword", "documented", "inside", "enforced"),
+    [
+        ("maxLength", 255, 1, 100),
+        ("maxLength", 255, 1, 254),
+        ("maxLength", 253, 1, 1),
+        ("maxItems", 8, 1, 3),
+        ("maximum", 86400, 0, 3600),
+        ("minimum", 1, 65535, 1024),
+    ],
+)
+def test_a_stricter_bound_is_found_inwards_within_the_limit(
+    keyword: str, documented: int, inside: int, enforced: int
+) -> None:
+    sent, accepts = _api(enforced, lower=keyword == "minimum")
+    bound = discover(keyword, documented, accepts, inside=inside)  # type: ignore[arg-type]
+    assert bound.enforced == enforced, bound
+    assert bound.probes == len(sent) <= MAX_PROBES
+    assert all((value - documented) * (inside - documented) > 0 for value in sent), "only inside the spec's range"

@@ -8,9 +8,11 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from contract_tests.lease import LeaseMark, lease_marks
 from contract_tests.safety import NAME_PREFIX, TRUNKS_PATH
 from tests.contract.contract_run import ROOT, ContractRun, contract_environment
 from tests.fixtures.fault_proxy import RequestFilter, json_field, with_token
@@ -83,3 +85,13 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = 60) ->
 
 def contract_test_trunks(served: ServedMock) -> list[dict[str, Any]]:
     return [trunk for trunk in served.trunks() if str(trunk["name"]).startswith(NAME_PREFIX)]
+
+
+def contract_trunks(served: ServedMock) -> list[dict[str, Any]]:
+    """Every trunk a run of the kit names: throwaway trunks, lease markers, an existing trunk renamed."""
+    return [trunk for trunk in served.trunks() if str(trunk["name"]).startswith("contract-")]
+
+
+def live_leases(served: ServedMock) -> list[LeaseMark]:
+    now = datetime.now(UTC)
+    return [mark for mark in lease_marks(served.trunks()) if mark.live(now)]

@@ -161,3 +161,20 @@ def test_repo_spec_has_no_errors() -> None:
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert " error " not in result.stdout
+
+
+@needs_spectral
+def test_a_rule_without_provenance_is_an_error(sample_spec: dict[str, Any], write_spec: Callable[..., Path]) -> None:
+    schemas = sample_spec["components"]["schemas"]
+    del schemas["GatewayInput"]["x-provenance"]  # a required list
+    schemas["Gateway"]["x-provenance"] = "maybe"  # not a provenance
+    del sample_spec["components"]["responses"]["Unauthorized"]["x-provenance"]  # a status
+    spec = write_spec(sample_spec)
+
+    result = run_script("lint-spec", spec)
+
+    assert result.returncode == 1
+    flagged = [line for line in result.stdout.splitlines() if "rule-provenance" in line]
+    assert len(flagged) == 3, result.stdout
+    for place in ("components.schemas.GatewayInput", "components.schemas.Gateway", "components.responses.Unauthorized"):
+        assert any(line.rstrip().endswith(place) or f"{place}.x-provenance" in line for line in flagged), place

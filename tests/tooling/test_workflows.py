@@ -93,6 +93,7 @@ def test_nightly_runs_on_a_schedule_and_by_hand_one_at_a_time_per_account() -> N
     assert job["env"]["CONTRACT_BASELINE"] == "${{ matrix.baseline }}"
     assert job["env"]["BOLNA_TRUNK_STATE"] == "${{ matrix.trunk-state }}"
     assert job["env"]["CONTRACT_QUIET"] == "1"
+    assert job["env"]["CONTRACT_WAIT_FOR_LEASE"] == "1", "a run on the trunk by someone else delays the night"
 
 
 def test_nightly_compares_with_the_previous_night_and_follows_the_drift_in_one_issue() -> None:
