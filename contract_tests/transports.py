@@ -19,6 +19,10 @@ GATEWAY_STATUSES = frozenset({502, 504})  # a gateway failed; the API may have a
 # Describe the bytes on the wire, not the decoded body a response object holds once read.
 WIRE_FORM_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 IDEMPOTENT_METHODS = frozenset({"GET", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+# Response extension: what the attempts before this answer met ("504", "connection reset", ...).
+EARLIER_ATTEMPTS = "contract-earlier-attempts"
+# Failures after which the API may have carried the request out: the answer, not the request, was lost.
+MAY_HAVE_ACTED = frozenset({*map(str, GATEWAY_STATUSES), "connection reset"})
 
 
 def decoded_answer(status: int, content: bytes, headers: Mapping[str, str]) -> httpx.Response:
@@ -130,7 +134,9 @@ class RetryTransport(httpx.BaseTransport):
     - 429 and 503 mean "not processed": any method is retried after `Retry-After` seconds.
     - 502 and 504 come from a gateway or CDN in front of the API, which may have passed the
       request on before it failed: retried for idempotent methods. A create (POST) is left to
-      `SafetyTransport`, which looks the trunk (or number) up before sending it again.
+      `SafetyTransport`, which looks the trunk (or number) up before sending it again. A DELETE
+      sent again may then answer 404 because the first one acted: the answer carries what the
+      earlier attempts met (`EARLIER_ATTEMPTS`), and `SafetyTransport` tells the two apart.
     - A lost connection (a reset) is retried only for idempotent methods, for the same reason.
     - A read timeout is not retried: the server is there but does not answer.
     - Anything else, a 500 included, is the API's answer and returned at once.
@@ -184,6 +190,7 @@ class RetryTransport(httpx.BaseTransport):
             )
             if not retryable or last:
                 self.log.ended([*reasons, str(status)] if retryable else reasons, cleared=not retryable)
+                response.extensions[EARLIER_ATTEMPTS] = tuple(reasons)
                 return response
             reasons.append(str(status))
             response.read()
@@ -202,6 +209,11 @@ class RetryTransport(httpx.BaseTransport):
 
     def close(self) -> None:
         self._inner.close()
+
+
+def an_earlier_attempt_may_have_acted(response: httpx.Response) -> bool:
+    """Whether an attempt before this answer may have been carried out by the API."""
+    return not MAY_HAVE_ACTED.isdisjoint(response.extensions.get(EARLIER_ATTEMPTS, ()))
 
 
 def connection_failure(error: BaseException) -> str:

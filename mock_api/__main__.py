@@ -12,6 +12,8 @@ DEFAULT_TOKEN = "dev-token"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    from mock_api.knobs import COMPRESSORS
+
     parser = argparse.ArgumentParser(prog="python -m mock_api", description="Serve the mock Bolna /sip-trunks API.")
     parser.add_argument(
         "--port",
@@ -30,7 +32,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--retry-after", type=int, default=1, metavar="SECONDS", help="Retry-After on those 429s")
     parser.add_argument("--latency", type=float, default=0.0, metavar="SECONDS", help="added to every request")
     parser.add_argument(
-        "--compress", choices=("gzip", "deflate"), help="compress every answer whose request accepts it, as a CDN does"
+        "--compress", choices=list(COMPRESSORS), help="compress every answer whose request accepts it, as a CDN does"
     )
     parser.add_argument(
         "--edge-errors",

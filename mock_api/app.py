@@ -137,8 +137,8 @@ def create_app(
 
     `scenario` names a drift from `mock_api.scenarios`; `spec` is the OpenAPI document whose
     request schemas and response keys the mock follows (default: the repository's openapi.yaml).
-    A spec the mock cannot act on raises `SpecError`, naming the place. `compress` ("gzip" or
-    "deflate") compresses every answer whose request accepts it; `edge_errors` (a fraction) answers
+    A spec the mock cannot act on raises `SpecError`, naming the place. `compress` ("gzip",
+    "deflate", "br" or "zstd") compresses every answer whose request accepts it; `edge_errors` (a fraction) answers
     that share of requests with an edge's HTML 502/504/503 before they reach the API.
     """
     chosen = CONTRACT if scenario is None else get_scenario(scenario)

@@ -11,6 +11,8 @@ import threading
 import zlib
 from collections.abc import Callable
 
+import brotli  # type: ignore[import-untyped]  # ships no type hints
+import zstandard
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # What a CDN or load balancer answers when the origin is briefly out of reach: an HTML page of
@@ -19,6 +21,8 @@ EDGE_STATUSES = ((502, "Bad Gateway"), (504, "Gateway Timeout"), (503, "Service 
 COMPRESSORS: dict[str, Callable[[bytes], bytes]] = {
     "gzip": lambda body: _gzip(body),
     "deflate": zlib.compress,  # HTTP's "deflate" is the zlib format
+    "br": brotli.compress,
+    "zstd": lambda body: zstandard.ZstdCompressor().compress(body),
 }
 
 

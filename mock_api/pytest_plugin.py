@@ -41,7 +41,7 @@ MARKER_HELP = (
     "bolna_mock(scenario=None, rate_limit_every=None, latency=0.0, retry_after=1, compress=None, edge_errors=0.0, "
     "token=None, max_retries=None): how the bolna_mock fixture behaves in this test: a drift scenario "
     "(python -m mock_api --list-scenarios), a 429 with Retry-After every N requests, seconds added to each "
-    "request, answers compressed (gzip or deflate), a share of requests answered by an edge's HTML "
+    "request, answers compressed (gzip, deflate, br or zstd), a share of requests answered by an edge's HTML "
     "502/504/503; max_retries for bolna_client (default: the client's own)"
 )
 OPTIONS = frozenset(

@@ -2,13 +2,14 @@
 
 The served mock compresses every answer (gzip) and its edge fails 1 % of requests with an HTML
 502/504/503 page. A correct server still passes with no finding; real drift on top still fails
-the run, named as the API's.
+the run, named as the API's. Answers in the other codings (deflate, brotli, zstd) are read too.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.contract.contract_run import ContractRun, run_contract
@@ -36,6 +37,19 @@ def test_a_correct_server_behind_a_compressing_flaky_edge_passes(profile: str, t
     assert sum(retried["transient"].values()) >= run.drift["requests"] // 100 - 1
     assert retried["persistent"] == {}
     assert "transient: 502" in (tmp_path / "drift.md").read_text(encoding="utf-8")
+    assert left == []
+
+
+@pytest.mark.parametrize("coding", ["deflate", "br", "zstd"])
+def test_a_correct_server_answering_in_any_coding_passes(coding: str, tmp_path: Path) -> None:
+    # gzip: above, through every profile's run. The others once each, in the quick profile.
+    assert coding in httpx.Client().headers["accept-encoding"], f"the kit cannot read {coding} answers"
+    with serve_mock("--compress", coding) as served:
+        run = run_contract(tmp_path, env=live_env(served.base_url, served.token, CONTRACT_PROFILE="quick"))
+        left = served.trunks()
+
+    assert run.code == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert run.drift["verdict"] == "no drift" and run.drift["findings"] == []
     assert left == []
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+import brotli  # type: ignore[import-untyped]  # ships no type hints
 import httpx
 import pytest
+import zstandard
 
-from contract_tests.safety import CREATE_ATTEMPTS, TRUNKS_PATH, SafetyTransport, TrunkLedger
+from contract_tests.safety import CREATE_ATTEMPTS, RECOVERED, TRUNKS_PATH, SafetyTransport, TrunkLedger
 from contract_tests.transports import RetryLog, RetryTransport, decoded_answer
 from tests.hardening.test_transport_stack import BASE, NUMBERS, Handler, ScriptedServer, fake_api
 
@@ -145,10 +147,18 @@ def test_a_post_that_is_not_a_create_is_not_sent_twice() -> None:
     assert len(server.requests) == 1
 
 
-@pytest.mark.parametrize("coding", ["gzip", "deflate"])
+COMPRESSORS: dict[str, Callable[[bytes], bytes]] = {
+    "gzip": gzip.compress,
+    "deflate": zlib.compress,
+    "br": brotli.compress,
+    "zstd": lambda body: zstandard.ZstdCompressor().compress(body),
+}
+
+
+@pytest.mark.parametrize("coding", COMPRESSORS)
 def test_an_answer_rebuilt_from_its_decoded_body_is_not_decoded_again(coding: str) -> None:
     body = json.dumps({"name": "线路"}).encode()
-    wire = gzip.compress(body) if coding == "gzip" else zlib.compress(body)
+    wire = COMPRESSORS[coding](body)
     headers = {"Content-Type": "application/json", "Content-Encoding": coding, "Content-Length": str(len(wire))}
     with httpx.Client(
         transport=httpx.MockTransport(lambda request: httpx.Response(200, content=wire, headers=headers))
@@ -179,3 +189,99 @@ def test_a_timeout_after_a_blip_counts_as_persistent_and_a_lone_timeout_as_no_re
         with pytest.raises(httpx.ReadTimeout):
             http.get(TRUNKS_PATH)  # no blip first: nothing was retried
     assert log.persistent == {"timeout": 1} and log.retries == 1
+
+
+def deleting_api(trunks: set[str], numbers: set[str]) -> Handler:
+    """Trunk t1's DELETE and reads, and its numbers' (ids in `numbers`), as the API answers them."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        gone = httpx.Response(404, json={"detail": "not found"})
+        if path == NUMBERS:
+            return httpx.Response(200, json=[{"id": number} for number in sorted(numbers)])
+        if path.startswith(NUMBERS + "/"):
+            number = path.rsplit("/", 1)[1]
+            if number not in numbers:
+                return gone
+            numbers.discard(number)
+            return httpx.Response(200, json={"message": f"number {number} deleted"})
+        trunk = path.rsplit("/", 1)[1]
+        if trunk not in trunks:
+            return gone
+        if request.method == "DELETE":
+            trunks.discard(trunk)
+            return httpx.Response(200, json={"message": f"SIP trunk {trunk} deleted"})
+        return httpx.Response(200, json={"id": trunk})
+
+    return handle
+
+
+def acted_then(lost: str, api: Handler) -> ScriptedServer:
+    """The API carries out the first request; the edge answers 504 instead, or the connection drops."""
+    if lost == "connection reset":
+        return ScriptedServer(api, lose_answer=frozenset({1}))
+
+    def timed_out_first(request: httpx.Request) -> httpx.Response:
+        answer = api(request)
+        return edge(504) if len(server.requests) == 1 else answer
+
+    server = ScriptedServer(timed_out_first)
+    return server
+
+
+@pytest.mark.parametrize("lost", ["504", "connection reset"])
+@pytest.mark.parametrize("path", [f"{TRUNKS_PATH}/t1", f"{NUMBERS}/n1"])
+def test_a_delete_whose_answer_was_lost_after_it_acted_is_done_not_a_404(lost: str, path: str) -> None:
+    server = acted_then(lost, deleting_api({"t1"}, {"n1"}))
+    ledger = owned()
+    ledger.numbers_added.add("n1")
+    http, log = stack(server, ledger, [])
+    with http:
+        response = http.delete(path)
+
+    assert response.status_code == 200 and isinstance(response.json()["message"], str)
+    assert response.headers[RECOVERED] == "gone"
+    # Sent again (404: already gone), then looked up to be sure it is gone.
+    lookup = NUMBERS if "numbers" in path else path
+    assert [(r.method, r.url.path) for r in server.requests] == [("DELETE", path), ("DELETE", path), ("GET", lookup)]
+    assert log.transient == {lost: 1} and log.retries == 1 and not log.persistent
+    assert ("t1" in ledger.deleted) == (path.endswith("t1"))
+    assert ("n1" in ledger.numbers_deleted) == (path.endswith("n1"))
+
+
+def lose_first_answer(api: Handler) -> ScriptedServer:
+    return ScriptedServer(api, lose_answer=frozenset({1}))
+
+
+@pytest.mark.parametrize(
+    ("case", "path", "server", "sent"),
+    [
+        # The API answers 404 for a trunk it still has: drift, on the first attempt and after a blip
+        # that did not act (the look-up finds the trunk).
+        ("first attempt", "t1", ScriptedServer(lambda r: httpx.Response(404, json={})), ["DELETE"]),
+        (
+            "after a blip",
+            "t1",
+            lose_first_answer(lambda r: httpx.Response(404 if r.method == "DELETE" else 200, json={})),
+            ["DELETE", "DELETE", "GET"],
+        ),
+        # 503 means "not processed": the 404 after it is the API's own answer.
+        ("after a 503", "t1", ScriptedServer(failing_first([503], deleting_api(set(), set()))), ["DELETE", "DELETE"]),
+        # Never this run's to delete: an id it made up, a trunk it deleted already.
+        ("an absent id", "missing", acted_then("504", deleting_api(set(), set())), ["DELETE", "DELETE"]),
+        ("deleted before", "gone", acted_then("504", deleting_api(set(), set())), ["DELETE", "DELETE"]),
+    ],
+)
+def test_a_404_to_a_delete_stays_the_apis_answer_unless_an_earlier_attempt_acted(
+    case: str, path: str, server: ScriptedServer, sent: list[str]
+) -> None:
+    ledger = owned()
+    ledger.absent.add("missing")
+    ledger.record_created("gone")
+    ledger.deleted.add("gone")
+    http, _ = stack(server, ledger, [])
+    with http:
+        response = http.delete(f"{TRUNKS_PATH}/{path}")
+
+    assert response.status_code == 404 and RECOVERED not in response.headers, case
+    assert [request.method for request in server.requests] == sent

@@ -198,8 +198,7 @@ def test_many_creates_lose_their_answer(tmp_path: Path) -> None:
         Fault(Action.DROP_BEFORE_FORWARDING, every(4), "POST", TRUNKS_PATH, (with_token(TOKEN),)),
         Fault(Action.DROP_AFTER_FORWARDING, every(2), "POST", ITS_NUMBERS, (with_token(TOKEN),)),
         Fault(Action.DROP_AFTER_FORWARDING, every(7), "PATCH", A_TRUNK, (with_token(TOKEN),)),
-        # No DELETE: sent again after a lost answer it answers 404, which a check expecting
-        # 200 cannot tell from a trunk that never existed.
+        # DELETEs whose answer is lost: test_lost_deletes.py.
     )
 
     assert_no_drift(run)
