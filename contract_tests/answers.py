@@ -26,13 +26,12 @@ import httpx
 import jsonschema_rs
 
 from contract_tests.causes import fingerprint, looser_fingerprint, rule_at_instance, rule_from_schema_path
-from contract_tests.edge import edge_note
+from contract_tests.edge import RECOVERED, edge_note
 from contract_tests.findings import Finding, undocumented_status
 from contract_tests.spec import load_spec, resolved, without_closed_responses
 
 CHECK = "conformance"
 TEST = "every answer"
-RECOVERED = "X-Contract-Recovered"  # set by the safety layer on an answer it made up
 # Contract, status codes: 405 names the methods the path serves. The lifecycle check asks for it
 # too; the observer's finding shares its cause.
 ALLOW_CAUSE = fingerprint("lifecycle", "test_unserved_method_answers_405_with_allow", "failure")

@@ -19,6 +19,7 @@ from typing import Any, TypeGuard
 
 import httpx
 
+from contract_tests.edge import RECOVERED
 from contract_tests.lease import Lease
 from contract_tests.spec import schema_validator
 from contract_tests.transports import (
@@ -41,7 +42,6 @@ _TEST_NETS = [ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24
 _TRUNK_PATH = re.compile(r"^/sip-trunks/trunks/(?P<trunk>[^/]+)(?P<rest>/.*)?\Z")
 _NUMBERS_PATH = re.compile(r"^/sip-trunks/trunks/[^/]+/numbers\Z")
 _ONE_NUMBER = re.compile(r"^/numbers/(?P<number>[^/]+)\Z")  # the `rest` of a trunk path
-RECOVERED = "X-Contract-Recovered"  # a header on an answer this layer made up (see answers.py)
 # A create whose answer is lost is looked up, then sent again if absent: this many sends at most.
 CREATE_ATTEMPTS = 3
 

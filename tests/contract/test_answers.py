@@ -8,8 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
-from contract_tests.answers import ALLOW_CAUSE, RECOVERED, AnswerChecks
+from contract_tests.answers import ALLOW_CAUSE, AnswerChecks
 from contract_tests.causes import fingerprint, status_rule_fingerprint, undocumented_status_fingerprint
+from contract_tests.edge import RECOVERED
 from contract_tests.findings import Finding, merged
 from contract_tests.spec import load_spec
 

@@ -13,7 +13,8 @@ import httpx
 import pytest
 import zstandard
 
-from contract_tests.safety import CREATE_ATTEMPTS, RECOVERED, TRUNKS_PATH, SafetyTransport, TrunkLedger
+from contract_tests.edge import RECOVERED
+from contract_tests.safety import CREATE_ATTEMPTS, TRUNKS_PATH, SafetyTransport, TrunkLedger
 from contract_tests.transports import RetryLog, RetryTransport, decoded_answer
 from tests.hardening.test_transport_stack import BASE, NUMBERS, Handler, ScriptedServer, fake_api
 
