@@ -1,7 +1,8 @@
 """A first run against an account stricter than the spec's guesses, and real drift on top.
 
 The stricter server (tests/fixtures/stricter_server.py) refuses trunk names and gateway addresses
-the spec allows and answers a wrong token with 403. Each difference is one finding naming the
+the spec allows and answers a wrong token with 403; it also adds an undocumented `X-Request-Id`
+header and words its error texts otherwise, which must raise nothing. Each difference is one finding naming the
 field or status, a calibration of an assumed rule rather than Bolna's to fix; the suggested
 patch makes the next run clean; real drift layered on top still fails the run.
 """
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from contract_tests.bounds import MAX_REQUESTS
@@ -26,6 +28,8 @@ from tests.fixtures.stricter_server import (
     AUTH_FAILURE_STATUS,
     LONGEST_GATEWAY_ADDRESS,
     LONGEST_NAME,
+    REQUEST_ID,
+    REWORDED,
     serve_stricter,
 )
 
@@ -67,7 +71,18 @@ def test_each_stricter_difference_is_one_calibration_naming_its_field_or_status(
     assert f"{AUTH_FAILURE_STATUS}" in found[AUTH]["title"]
     markdown = (first_run.reports / "drift.md").read_text(encoding="utf-8")
     assert markdown.count("Calibration: the spec guessed") == 3
+    for benign in (REQUEST_ID, REWORDED.strip(" :")):  # differences no check may raise
+        assert all(benign.lower() not in (f["title"] + f["detail"]).lower() for f in found.values()), benign
     assert "Bolna documents this rule" not in markdown and "the API's to fix; tell Bolna" not in markdown
+
+
+def test_the_server_really_carries_the_benign_differences(strict: ServedMock) -> None:
+    """Else the first run's silence about them would prove nothing."""
+    headers = {"Authorization": f"Bearer {strict.token}"}
+    answer = httpx.get(f"{strict.base_url}/sip-trunks/trunks/{'0' * 32}", headers=headers, timeout=10)
+
+    assert answer.status_code == 404 and answer.json()["detail"].startswith(REWORDED), answer.text
+    assert answer.headers.get(REQUEST_ID)
 
 
 def test_a_refused_edge_is_measured_inwards_and_tightened_by_the_patch(first_run: ContractRun) -> None:
