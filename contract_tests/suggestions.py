@@ -334,17 +334,26 @@ def _shared_status_edit(edit: SpecEdit, finding: Finding) -> Suggestion | None:
     for _, item in paths.value if isinstance(paths, yaml.MappingNode) else []:
         for _, operation in item.value if isinstance(item, yaml.MappingNode) else []:
             responses = _value(operation, "responses")
-            if not isinstance(responses, yaml.MappingNode) or _value(responses, status):
+            if not isinstance(responses, yaml.MappingNode):
                 continue
             for key, answer in responses.value:
                 target = _value(answer, "$ref")
                 if key.value == documented and isinstance(target, yaml.ScalarNode) and target.value == ref:
-                    line = int(key.start_mark.line)
-                    edit.replaced[line] = edit.lines[line].replace(documented, status, 1)
-                    touched.append(line + 1)
+                    # A status holds one answer: if one operation already answers the new status
+                    # with another, the answer moves nowhere (half moved, the spec would say
+                    # both). So field errors seen as 400 (`ValidationFailed`) get no edit where 400
+                    # is the cross-field rules' (`RuleViolation`): under one status the checks could
+                    # no longer tell a refused field from a broken rule, and a field check lost into
+                    # the rule code would pass. That stays a calibration to review by hand.
+                    if _value(responses, status) is not None:
+                        return None
+                    touched.append(int(key.start_mark.line))
     if not touched:
         return None
-    return Suggestion(finding.fingerprint, f"{shared}: answered with {status} instead of {documented}", touched)
+    for line in touched:
+        edit.replaced[line] = edit.lines[line].replace(documented, status, 1)
+    lines = [line + 1 for line in touched]
+    return Suggestion(finding.fingerprint, f"{shared}: answered with {status} instead of {documented}", lines)
 
 
 def _merged_state_rule_edit(edit: SpecEdit, finding: Finding) -> Suggestion | None:
