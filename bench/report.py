@@ -585,8 +585,8 @@ def _first_contact(results: Results) -> str:
             "",
             "The quick profile over loopback against a correct server that differs from the spec's "
             "guesses: looser (tests/fixtures/benign_server.py, six benign differences) and stricter "
-            "(tests/fixtures/stricter_server.py, two bounds and the auth status): what the checks "
-            "raised, and what the report made of it.",
+            "(tests/fixtures/stricter_server.py, three bounds, one of them create-only, and the auth "
+            "status): what the checks raised, and what the report made of it.",
             "",
             markdown_table(
                 ["measure", *(f"{first.server} server" for first in measured)],

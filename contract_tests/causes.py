@@ -145,7 +145,12 @@ def looser_fingerprint(rule: Rule) -> str:
 def schema_at(component: str, path: str) -> dict[str, Any]:
     node: Any = load_spec()["components"]["schemas"][component]
     for part in [p for p in path.split("/") if p]:
-        node = node[part]
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]  # `allOf/2`: a list's index
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return {}  # a place of the schema as a tool rewrote it (an `if`/`then` as `anyOf`)
     return node if isinstance(node, dict) else {}
 
 

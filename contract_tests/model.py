@@ -5,8 +5,13 @@ contract document, never from the mock's code.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
+
+from contract_tests.causes import Provenance, provenance_of
+from contract_tests.spec import merged_state_rules
 
 GATEWAY_DEFAULTS = {"port": 5060, "priority": 1}
 PATCHABLE = frozenset(
@@ -22,10 +27,54 @@ SERVER_MADE = frozenset({"updated_at"})
 
 
 @dataclass(frozen=True)
+class MergedStateRule:
+    """One entry of the spec's `x-merged-state-rules`, and what it asks of a merged trunk."""
+
+    id: str
+    text: str
+    provenance: Provenance
+    broken_by: Callable[[dict[str, Any]], bool]
+
+
+# What each rule the spec may list asks, by its id: the spec says which rules hold (a calibrated
+# spec may drop one), the suite knows how to test each.
+BREAKS: dict[str, Callable[[dict[str, Any]], bool]] = {
+    "sdes-requires-tls": lambda trunk: (
+        trunk.get("media_encryption") == "sdes" and trunk.get("transport") != "transport-tls"
+    ),
+    "ip-based-keeps-an-identifier": lambda trunk: (
+        trunk.get("auth_type") == "ip-based" and not trunk.get("ip_identifiers")
+    ),
+}
+
+
+@cache
+def spec_rules() -> tuple[MergedStateRule, ...]:
+    """The merged-state rules the spec lists, in its order."""
+    rules = []
+    for entry in merged_state_rules():
+        rule_id = str(entry.get("id"))
+        if rule_id not in BREAKS:
+            raise ValueError(f"the spec lists a merged-state rule the suite cannot check: {rule_id!r}")
+        rules.append(MergedStateRule(rule_id, str(entry.get("rule", "")), provenance_of(entry), BREAKS[rule_id]))
+    return tuple(rules)
+
+
+class RuleNotKept(AssertionError):
+    """The API applied a PATCH a merged-state rule of the spec refuses: one cause per rule, and
+    the rule's provenance says whether the spec guessed it or Bolna documents it."""
+
+    def __init__(self, message: str, rule: MergedStateRule) -> None:
+        super().__init__(message)
+        self.rule = rule
+
+
+@dataclass(frozen=True)
 class Outcome:
     status: int  # 200 or 400
     trunk: dict[str, Any]  # what a GET must show afterwards
     reason: str = ""
+    rule: MergedStateRule | None = None  # the merged-state rule that refuses it
 
 
 def apply_patch(stored: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
@@ -47,13 +96,9 @@ def apply_patch(stored: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]
     return merged
 
 
-def rule_violation(trunk: dict[str, Any]) -> str | None:
-    """The merged-state rule the trunk breaks, or None (contract: PATCH rules 1 and 2)."""
-    if trunk.get("media_encryption") == "sdes" and trunk.get("transport") != "transport-tls":
-        return "media_encryption sdes requires transport transport-tls"
-    if trunk.get("auth_type") == "ip-based" and not trunk.get("ip_identifiers"):
-        return "an ip-based trunk keeps at least one ip_identifiers entry"
-    return None
+def rule_violation(trunk: dict[str, Any]) -> MergedStateRule | None:
+    """The first merged-state rule of the spec the trunk breaks, or None."""
+    return next((rule for rule in spec_rules() if rule.broken_by(trunk)), None)
 
 
 def expected_after(stored: dict[str, Any], patch: dict[str, Any]) -> Outcome:
@@ -61,7 +106,7 @@ def expected_after(stored: dict[str, Any], patch: dict[str, Any]) -> Outcome:
     merged = apply_patch(stored, patch)
     violation = rule_violation(merged)
     if violation:
-        return Outcome(400, stored, violation)
+        return Outcome(400, stored, violation.text, violation)
     return Outcome(200, merged)
 
 

@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -17,9 +17,11 @@ from schemathesis.schemas import BaseSchema
 
 from contract_tests.causes import fingerprint
 from contract_tests.findings import Finding, Scrubber, Severity, as_curl, merged
+from contract_tests.model import RuleNotKept
 from contract_tests.safety import Exchange, UnsafeRequestRefused
 from contract_tests.schema import load_schema
 from contract_tests.settings import Settings
+from contract_tests.spec import TRUNK_PATH
 from contract_tests.target import Target
 from contract_tests.transports import BudgetExhausted
 from contract_tests.trunks import Workbench
@@ -226,6 +228,23 @@ class ContractPlugin:
         reproduce = [as_curl(exchange, self.scrub) for exchange in exchanges]
         test = item.nodeid.split("::", 1)[-1]
         function, _, parameters = test.partition("[")
+        broken = _first(error, RuleNotKept)
+        if broken is not None and severity == "failure":
+            # A merged-state rule not kept is one cause wherever it showed; an assumed one is a
+            # calibration (the spec guessed it), a documented one Bolna's to fix.
+            return Finding(
+                check,
+                test,
+                severity,
+                title,
+                detail,
+                reproduce,
+                kind="breaking",
+                fingerprint=fingerprint("merged-state-rule", broken.rule.id),
+                operations=[f"PATCH {TRUNK_PATH}"],
+                evidence={"merged_state_rule": broken.rule.id, "states": broken.rule.text},
+                provenance=broken.rule.provenance,
+            )
         # The test is the place of the cause: its parameters (a trunk kind, a field) are where
         # it showed, and the message carries the run's own values.
         return Finding(
@@ -272,12 +291,20 @@ def check_of(item: pytest.Item) -> str:
     return _CHECK_BY_FILE.get(Path(str(item.fspath)).name, "suite")
 
 
+E = TypeVar("E", bound=BaseException)
+
+
 def _contains(error: BaseException, kind: type[BaseException]) -> bool:
+    return _first(error, kind) is not None
+
+
+def _first(error: BaseException, kind: type[E]) -> E | None:
+    """The first `kind` in `error`, its groups (Hypothesis, Schemathesis) or its causes."""
     if isinstance(error, kind):
-        return True
+        return error
     if isinstance(error, BaseExceptionGroup):
-        return any(_contains(inner, kind) for inner in error.exceptions)
-    return _contains(error.__cause__, kind) if error.__cause__ else False
+        return next((found for inner in error.exceptions if (found := _first(inner, kind)) is not None), None)
+    return _first(error.__cause__, kind) if error.__cause__ else None
 
 
 def _message(error: BaseException) -> str:

@@ -145,3 +145,17 @@ def status_for(method: str, path: str, response: str) -> int | None:
         if isinstance(answer, dict) and answer.get("$ref") == f"#/components/responses/{response}":
             return int(status)
     return None
+
+
+# Rules PATCH checks over the merged trunk: no JSON Schema keyword can say them, so the operation
+# lists them under this extension, each with an `id`, its `rule` text and its `x-provenance`.
+MERGED_STATE_RULES = "x-merged-state-rules"
+TRUNK_PATH = "/sip-trunks/trunks/{trunk_id}"
+
+
+def merged_state_rules(document: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The merged-state rules of PATCH as `document` (default: the spec) lists them; a rule the
+    spec drops is one no check expects any more."""
+    operation = (load_spec() if document is None else document)["paths"].get(TRUNK_PATH, {}).get("patch", {})
+    rules = operation.get(MERGED_STATE_RULES, [])
+    return [rule for rule in rules if isinstance(rule, dict)] if isinstance(rules, list) else []

@@ -2,9 +2,10 @@
 
 For each looser or additive finding: a bound moved to the one the API enforces, a pattern the API
 does not check dropped (the accepted values quoted in the description), undocumented response
-keys added with the type of every value seen. Breaking findings never get one: they are the
-API's to fix. The file is edited as text, line by line, so the diff touches only what changes
-and `git apply` takes it.
+keys added with the type of every value seen; a difference from a rule the spec only assumed
+(a bound, a status, a merged-state rule) moves or drops that rule. Findings against a documented
+rule or behaviour never get one: they are the API's to fix. The file is edited as text, line by
+line, so the diff touches only what changes and `git apply` takes it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 import yaml
 
 from contract_tests.findings import Finding
+from contract_tests.spec import MERGED_STATE_RULES, TRUNK_PATH
 
 BOUND_KEYWORDS = frozenset({"maxLength", "maxItems", "maximum", "minimum"})
 FLOOR_KEYWORDS = frozenset({"minLength", "minItems"})
@@ -332,17 +334,44 @@ def _shared_status_edit(edit: SpecEdit, finding: Finding) -> Suggestion | None:
     for _, item in paths.value if isinstance(paths, yaml.MappingNode) else []:
         for _, operation in item.value if isinstance(item, yaml.MappingNode) else []:
             responses = _value(operation, "responses")
-            if not isinstance(responses, yaml.MappingNode) or _value(responses, status):
+            if not isinstance(responses, yaml.MappingNode):
                 continue
             for key, answer in responses.value:
                 target = _value(answer, "$ref")
                 if key.value == documented and isinstance(target, yaml.ScalarNode) and target.value == ref:
-                    line = int(key.start_mark.line)
-                    edit.replaced[line] = edit.lines[line].replace(documented, status, 1)
-                    touched.append(line + 1)
+                    # A status holds one answer: if one operation already answers the new status
+                    # with another, the answer moves nowhere (half moved, the spec would say
+                    # both). So field errors seen as 400 (`ValidationFailed`) get no edit where 400
+                    # is the cross-field rules' (`RuleViolation`): under one status the checks could
+                    # no longer tell a refused field from a broken rule, and a field check lost into
+                    # the rule code would pass. That stays a calibration to review by hand.
+                    if _value(responses, status) is not None:
+                        return None
+                    touched.append(int(key.start_mark.line))
     if not touched:
         return None
-    return Suggestion(finding.fingerprint, f"{shared}: answered with {status} instead of {documented}", touched)
+    for line in touched:
+        edit.replaced[line] = edit.lines[line].replace(documented, status, 1)
+    lines = [line + 1 for line in touched]
+    return Suggestion(finding.fingerprint, f"{shared}: answered with {status} instead of {documented}", lines)
+
+
+def _merged_state_rule_edit(edit: SpecEdit, finding: Finding) -> Suggestion | None:
+    """A merged-state rule the spec guessed and the API does not keep: its entry leaves
+    `x-merged-state-rules`, so the checks and the mock stop expecting it."""
+    rule_id = finding.evidence["merged_state_rule"]
+    rules = edit.node("paths", TRUNK_PATH, "patch", MERGED_STATE_RULES)
+    for entry in rules.value if isinstance(rules, yaml.SequenceNode) and not rules.flow_style else []:
+        named = _value(entry, "id")
+        if isinstance(named, yaml.ScalarNode) and named.value == rule_id:
+            first, last = int(entry.start_mark.line), _last_line(entry)
+            edit.deleted.update(range(first, last + 1))
+            return Suggestion(
+                finding.fingerprint,
+                f"the API does not keep the assumed merged-state rule {rule_id}: dropped",
+                list(range(first + 1, last + 2)),
+            )
+    return None
 
 
 def _calibrates(finding: Finding) -> bool:
@@ -369,7 +398,9 @@ def suggest(findings: list[Finding], spec_path: Path) -> tuple[str, list[Suggest
         made: Suggestion | None = None
         if not _calibrates(finding):
             continue
-        if "replaces" in finding.evidence:
+        if "merged_state_rule" in finding.evidence:
+            made = _merged_state_rule_edit(edit, finding)
+        elif "replaces" in finding.evidence:
             made = _shared_status_edit(edit, finding)
         elif "status" in finding.evidence:
             made = _status_edit(edit, finding)

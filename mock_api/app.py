@@ -58,6 +58,7 @@ class MockApi:
         self.spec = spec
         self.bodies = scenario.loosen_bodies(spec.bodies)
         self.store = scenario.store()
+        self.store.patch_rules = spec.patch_rules
 
     async def answer(self, request: Request, operation: Operation) -> Reply:
         call = Call(

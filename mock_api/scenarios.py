@@ -193,16 +193,17 @@ class SdesRuleSkippedOnTransportChange(TrunkStore):
         with self._lock:
             stored = self._find_trunk(trunk_id)
             updated = self.merged(stored, patch, self._now())
-            self.check_rules(replace(updated, media_encryption="no"))
+            self.check_merged(replace(updated, media_encryption="no"))
             self._trunks[trunk_id] = updated
             return self.render_trunk(updated)
 
 
 @store_drift("ip-based-may-lose-identifiers", "an ip-based trunk may be left with no ip_identifiers (PATCH [] works)")
 class IpBasedMayLoseIdentifiers(TrunkStore):
-    def check_rules(self, trunk: Trunk) -> None:
-        # Judge the trunk as if it still had an identifier, so the "keeps at least one" rule never fires.
-        super().check_rules(replace(trunk, ip_identifiers=trunk.ip_identifiers or ("192.0.2.1",)))
+    def check_merged(self, trunk: Trunk) -> None:
+        # Judge the merged trunk as if it still had an identifier, so the "keeps at least one" rule
+        # never fires on PATCH; create keeps its own (documented) rule.
+        super().check_merged(replace(trunk, ip_identifiers=trunk.ip_identifiers or ("192.0.2.1",)))
 
 
 @store_drift(
@@ -303,7 +304,7 @@ class PatchNotPersisted(TrunkStore):
     def update_trunk(self, trunk_id: str, patch: Any) -> JsonObject:
         with self._lock:
             updated = self.merged(self._find_trunk(trunk_id), patch, self._now())
-            self.check_rules(updated)
+            self.check_merged(updated)
             return self.render_trunk(updated)
 
 

@@ -4,7 +4,8 @@ The spec is read once, when an app is created (`create_app(spec=PATH)`), so an e
 a pattern, an enum, a response key or an answer's text (`texts.py`) moves the mock with it. What
 the spec cannot say stays
 hand-written elsewhere: the PATCH merge and the merged-state rules (`store.py`, answered 400, which
-is why the schemas' `if`/`then` parts are left to it), the order of checks (`app.py`).
+is why the schemas' `if`/`then` parts are left to it; PATCH checks those its `x-merged-state-rules`
+still lists), the order of checks (`app.py`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ JSON = "application/json"
 # How a list answer is ordered, said by the extension `x-list-order` of its media type: the API's
 # order is no rule a schema can state, and the mock has to give its lists some order.
 LIST_ORDER = "x-list-order"
+MERGED_STATE_RULES = "x-merged-state-rules"
 LIST_ORDERS = ("oldest-first", "newest-first")
 # Keywords that constrain a value in ways these checks do not model: refused, never ignored.
 _UNSUPPORTED = (
@@ -82,6 +84,9 @@ class MockSpec:
     # operation -> (its lists' order, where the spec says it: keys from the root)
     orders: Mapping[Operation, tuple[str, tuple[str, ...]]]
     auth_status: int = 401  # what a missing or wrong token answers: the status of `Unauthorized`
+    # The ids of the merged-state rules PATCH checks (`x-merged-state-rules`): a rule a calibrated
+    # spec dropped is no longer checked.
+    patch_rules: frozenset[str] = frozenset()
 
     def complete(self, operation: Operation, status: int, content: Any) -> Any:
         """`content` with every documented key it lacks filled from the schema of that answer.
@@ -138,12 +143,14 @@ def _read_mock_spec(
     responses: dict[tuple[Operation, int], Any] = {}
     texts: dict[tuple[str, int], dict[str, TextExample]] = {}
     orders: dict[Operation, tuple[str, tuple[str, ...]]] = {}
+    patch_rules: set[str] = set()
     for route, methods in resources.items():
         for method, operation in methods.items():
             where = f"{method} {route}"
             spec_operation = document["paths"].get(route, {}).get(method.lower())
             if not isinstance(spec_operation, dict):
                 raise SpecError(f"the spec does not document {where}, which the mock serves")
+            patch_rules |= {str(rule.get("id")) for rule in spec_operation.get(MERGED_STATE_RULES) or []}
             body = spec_operation.get("requestBody")
             if body is not None:
                 schema = _json_schema(document, body, f"{where} requestBody")
@@ -169,7 +176,9 @@ def _read_mock_spec(
     missing = made.missing()
     if missing:
         raise SpecError(f"the mock's texts need response examples named {', '.join(missing)}")
-    return MockSpec(document, bodies, responses, completer, made, orders, _auth_status(document))
+    return MockSpec(
+        document, bodies, responses, completer, made, orders, _auth_status(document), frozenset(patch_rules)
+    )
 
 
 def _auth_status(document: Mapping[str, Any]) -> int:

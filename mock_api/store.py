@@ -36,6 +36,9 @@ CREATE_DEFAULTS: Mapping[str, Any] = {
     "is_active": True,
     "ip_identifiers": [],
 }
+# The ids of the spec's merged-state rules (`x-merged-state-rules` of PATCH).
+SDES_REQUIRES_TLS = "sdes-requires-tls"
+IP_BASED_KEEPS_AN_IDENTIFIER = "ip-based-keeps-an-identifier"
 DEFAULT_GATEWAY_PORT = 5060
 DEFAULT_GATEWAY_PRIORITY = 1
 
@@ -124,6 +127,8 @@ class TrunkStore:
         self._trunks: dict[str, Trunk] = {}
         self._numbers: dict[str, PhoneNumber] = {}  # the live ones: a deleted number is forgotten
         self._last_moment = datetime.min.replace(tzinfo=UTC)
+        # The merged-state rules a PATCH is checked against, by the spec's ids; None: all of them.
+        self.patch_rules: frozenset[str] | None = None
 
     # --- operations (each takes the lock once) ---------------------------------------------------
 
@@ -150,7 +155,7 @@ class TrunkStore:
         with self._lock:
             stored = self._find_trunk(trunk_id)
             updated = self.merged(stored, patch, self._now())
-            self.check_rules(updated)  # raises before the swap, so a rejected PATCH changes nothing
+            self.check_merged(updated)  # raises before the swap, so a rejected PATCH changes nothing
             self._trunks[trunk_id] = updated
             return self.render_trunk(updated)
 
@@ -255,6 +260,16 @@ class TrunkStore:
             raise rule_broken("ip_based_needs_ip_identifiers", trunk_id=trunk.id)
         if trunk.auth_type == "userpass" and (trunk.auth_username is None or trunk.auth_password is None):
             raise rule_broken("userpass_needs_credentials", trunk_id=trunk.id)
+
+    def check_merged(self, trunk: Trunk) -> None:
+        """`check_rules` for a PATCH: a merged-state rule the spec no longer lists is not checked
+        (create keeps its own rules, which the spec documents apart)."""
+        rules = self.patch_rules
+        if rules is not None and SDES_REQUIRES_TLS not in rules:
+            trunk = replace(trunk, media_encryption="no")
+        if rules is not None and IP_BASED_KEEPS_AN_IDENTIFIER not in rules:
+            trunk = replace(trunk, ip_identifiers=trunk.ip_identifiers or ("192.0.2.1",))
+        self.check_rules(trunk)
 
     def retire_numbers_of(self, trunk_id: str) -> None:
         """Soft-deletes a deleted trunk's numbers, so they no longer count as active (409)."""

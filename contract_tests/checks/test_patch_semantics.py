@@ -18,7 +18,7 @@ from hypothesis import example, given
 
 from contract_tests.edge import answer_text
 from contract_tests.hypothesis_settings import for_budget
-from contract_tests.model import CREDENTIALS, PATCHABLE, differences, expected_after
+from contract_tests.model import CREDENTIALS, PATCHABLE, RuleNotKept, differences, expected_after
 from contract_tests.safety import TRUNKS_PATH
 from contract_tests.spec import patch_accepts, schema_at, valid_patch
 from contract_tests.strategies import AUTH_TYPES, MEDIA_ENCRYPTIONS, TRANSPORTS, patch_bodies
@@ -54,6 +54,13 @@ def assert_patch_obeys_contract(
     expected = expected_after(before, patch)
     response = send_patch(api, trunk_id, patch)
     sent = json.dumps(patch)[:300]
+    if expected.rule is not None and response.is_success:
+        rule = expected.rule
+        raise RuleNotKept(
+            f"PATCH {sent} on a {before['auth_type']} trunk: the spec's merged-state rule {rule.id} "
+            f"({rule.text}) refuses it with {expected.status}, the API applied it: {answer_text(response, 300)}",
+            rule,
+        )
     assert response.status_code == expected.status, (
         f"PATCH {sent} on a {before['auth_type']} trunk: the contract expects {expected.status}"
         f"{' (' + expected.reason + ')' if expected.reason else ''}, the API answered "

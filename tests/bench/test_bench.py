@@ -220,9 +220,10 @@ def test_first_contact_with_a_stricter_server_is_reported_beside_the_looser_one(
 
     stricter = measure_first_contact(timeout=300, server="stricter")
 
-    assert stricter.exit_code == 1 and stricter.causes == {"breaking": 3, "looser": 0, "additive": 0}
-    assert stricter.symptoms >= stricter.total_causes == 3
-    assert stricter.bounds_measured == 2 and 0 < stricter.discovery_requests <= 2 * 30
+    # Three tightened bounds (one only create takes) and the auth status.
+    assert stricter.exit_code == 1 and stricter.causes == {"breaking": 4, "looser": 0, "additive": 0}
+    assert stricter.symptoms >= stricter.total_causes == 4
+    assert stricter.bounds_measured == 3 and 0 < stricter.discovery_requests <= 3 * 30
     results = Results(command="bench", started_at="now", machine={"CPUs": "2"}, quick=True)
     results.first_contact = FirstContact(symptoms=9, causes={"looser": 4, "additive": 2}, server="looser")
     results.first_contact_stricter = stricter
@@ -230,5 +231,5 @@ def test_first_contact_with_a_stricter_server_is_reported_beside_the_looser_one(
     [table] = tables(markdown.split("## First contact", 1)[1])
     assert_well_formed(table)
     assert "| measure | looser server | stricter server |" in markdown
-    assert f"{stricter.discovery_requests} for 2 bounds" in markdown
+    assert f"{stricter.discovery_requests} for 3 bounds" in markdown
     assert json.loads(as_json(results))["first_contact_stricter"]["server"] == "stricter"

@@ -12,7 +12,7 @@ from contract_tests.causes import status_rule_fingerprint
 from contract_tests.findings import Finding, as_curl, merged, undocumented_status
 from contract_tests.report import _advice
 from contract_tests.safety import Exchange
-from contract_tests.spec import AUTH_FAILURE, SPEC_PATH, load_spec, status_for
+from contract_tests.spec import AUTH_FAILURE, SPEC_PATH, VALIDATION_FAILURE, load_spec, status_for
 from contract_tests.suggestions import suggest
 
 OPERATIONS = [
@@ -141,3 +141,29 @@ def test_a_refused_enum_value_leaves_the_enum(tmp_path: Path) -> None:
 
     after = yaml.safe_load(spec.read_text(encoding="utf-8"))["components"]["schemas"]["Transport"]["enum"]
     assert after == [documented[0], *documented[2:]]
+
+
+def test_field_errors_answered_with_the_rule_status_stay_a_finding_without_an_edit(tmp_path: Path) -> None:
+    """400 is already the cross-field rules' status: moving field errors there would leave no
+    status to tell the two apart by, so the finding is a calibration to review, with no edit."""
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(SPEC_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    documented = status_for("PATCH", "/sip-trunks/trunks/{trunk_id}", VALIDATION_FAILURE)
+    rule_status = status_for("PATCH", "/sip-trunks/trunks/{trunk_id}", "RuleViolation")
+    assert documented is not None and rule_status is not None and rule_status != documented
+    finding = Finding(
+        "bad-values",
+        "test_bad_values_are_rejected_with_422",
+        "failure",
+        f"field errors answer {rule_status}",
+        "",
+        kind="breaking",
+        fingerprint=status_rule_fingerprint(VALIDATION_FAILURE, rule_status),
+        evidence={"status": rule_status, "replaces": VALIDATION_FAILURE, "documented": documented},
+        provenance="assumed",
+    )
+
+    patch, suggestions = suggest([finding], spec)
+
+    assert patch == "" and suggestions == []
+    assert "Calibration" in _advice(finding) and "tell Bolna" not in _advice(finding)

@@ -1,7 +1,8 @@
 """A first run against an account stricter than the spec's guesses, and real drift on top.
 
 The stricter server (tests/fixtures/stricter_server.py) refuses trunk names and gateway addresses
-the spec allows and answers a wrong token with 403. Each difference is one finding naming the
+the spec allows and answers a wrong token with 403; it also adds an undocumented `X-Request-Id`
+header and words its error texts otherwise, which must raise nothing. Each difference is one finding naming the
 field or status, a calibration of an assumed rule rather than Bolna's to fix; the suggested
 patch makes the next run clean; real drift layered on top still fails the run.
 """
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from contract_tests.bounds import MAX_REQUESTS
@@ -26,12 +28,16 @@ from tests.fixtures.stricter_server import (
     AUTH_FAILURE_STATUS,
     LONGEST_GATEWAY_ADDRESS,
     LONGEST_NAME,
+    LONGEST_PROVIDER,
+    REQUEST_ID,
+    REWORDED,
     serve_stricter,
 )
 
 TIGHTER = {
     stricter_fingerprint("TrunkName"): LONGEST_NAME,
     stricter_fingerprint("GatewayAddress"): LONGEST_GATEWAY_ADDRESS,
+    stricter_fingerprint("provider"): LONGEST_PROVIDER,
 }
 AUTH = status_rule_fingerprint(AUTH_FAILURE, AUTH_FAILURE_STATUS)
 
@@ -64,10 +70,22 @@ def test_each_stricter_difference_is_one_calibration_naming_its_field_or_status(
         assert finding["kind"] == "breaking" and finding["provenance"] == "assumed", finding
     assert "name" in found[stricter_fingerprint("TrunkName")]["title"]
     assert "gateway_address" in found[stricter_fingerprint("GatewayAddress")]["title"]
+    assert "provider" in found[stricter_fingerprint("provider")]["title"]
     assert f"{AUTH_FAILURE_STATUS}" in found[AUTH]["title"]
     markdown = (first_run.reports / "drift.md").read_text(encoding="utf-8")
-    assert markdown.count("Calibration: the spec guessed") == 3
+    assert markdown.count("Calibration: the spec guessed") == len(TIGHTER) + 1
+    for benign in (REQUEST_ID, REWORDED.strip(" :")):  # differences no check may raise
+        assert all(benign.lower() not in (f["title"] + f["detail"]).lower() for f in found.values()), benign
     assert "Bolna documents this rule" not in markdown and "the API's to fix; tell Bolna" not in markdown
+
+
+def test_the_server_really_carries_the_benign_differences(strict: ServedMock) -> None:
+    """Else the first run's silence about them would prove nothing."""
+    headers = {"Authorization": f"Bearer {strict.token}"}
+    answer = httpx.get(f"{strict.base_url}/sip-trunks/trunks/{'0' * 32}", headers=headers, timeout=10)
+
+    assert answer.status_code == 404 and answer.json()["detail"].startswith(REWORDED), answer.text
+    assert answer.headers.get(REQUEST_ID)
 
 
 def test_a_refused_edge_is_measured_inwards_and_tightened_by_the_patch(first_run: ContractRun) -> None:
@@ -77,7 +95,8 @@ def test_a_refused_edge_is_measured_inwards_and_tightened_by_the_patch(first_run
         assert bound["enforced"] == enforced and bound["requests"] <= MAX_REQUESTS, bound
     patch = (first_run.reports / "openapi.suggestions.patch").read_text(encoding="utf-8")
     assert f"+      maxLength: {LONGEST_NAME}" in patch and f"+      maxLength: {LONGEST_GATEWAY_ADDRESS}" in patch
-    assert first_run.drift["discovery_requests"] <= 2 * MAX_REQUESTS
+    assert f"+          maxLength: {LONGEST_PROVIDER}" in patch  # measured on create: PATCH cannot send it
+    assert first_run.drift["discovery_requests"] <= 4 * MAX_REQUESTS
 
 
 def test_the_auth_status_is_one_finding_reproduced_without_the_key(first_run: ContractRun) -> None:
