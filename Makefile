@@ -13,7 +13,7 @@ MOCK_PORT ?= 8000
 export PATH := $(BIN):$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv node generate check-generated lint-spec lint actionlint spec-diff dist test selftest bench mock contract calibrate contract-cleanup contract-snapshot mock-diff lock clean
+.PHONY: help venv node generate check-generated lint-spec lint actionlint docs spec-diff dist test selftest bench mock contract calibrate contract-cleanup contract-snapshot mock-diff lock clean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -49,6 +49,10 @@ lint: $(VENV_STAMP) ## Ruff and mypy --strict on the kit, mypy --strict on the g
 
 actionlint: $(VENV_STAMP) ## Lint the GitHub workflows with actionlint
 	@scripts/actionlint
+
+# NO_MKDOCS_2_WARNING: Material's banner about its end of life says nothing about this site.
+docs: $(VENV_STAMP) ## Build the documentation site into site/ with mkdocs --strict (a broken link fails)
+	@NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 spec-diff: $(VENV_STAMP) ## Breaking changes of openapi.yaml against git ref BASE (default origin/main)
 	@scripts/spec-diff $(or $(BASE),origin/main)
@@ -89,4 +93,4 @@ lock: $(VENV_STAMP) ## Rewrite constraints.txt from the current .venv
 	  $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt
 
 clean: ## Remove .venv, node_modules, reports and caches
-	rm -rf $(VENV) node_modules reports .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) node_modules reports site .pytest_cache .mypy_cache .ruff_cache *.egg-info
