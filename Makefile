@@ -68,7 +68,7 @@ CHECKS := pytest selftest lint lint-spec check-generated docs actionlint
 TEST_JOBS ?= $(words $(CHECKS))
 
 test: ## Everything CI runs: lints, freshness, docs, pytest and selftest, side by side
-	@$(MAKE) --no-print-directory --jobs=2 $(VENV_STAMP) node
+	@$(MAKE) --no-print-directory --silent --jobs=2 $(VENV_STAMP) node
 	@$(MAKE) --no-print-directory --jobs=$(TEST_JOBS) --output-sync=target --keep-going $(CHECKS)
 
 pytest: $(VENV_STAMP) ## The kit's tests, on every core (pytest-xdist); PYTEST_ARGS adds options
