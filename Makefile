@@ -13,7 +13,7 @@ MOCK_PORT ?= 8000
 export PATH := $(BIN):$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv node generate check-generated lint-spec lint actionlint spec-diff dist test selftest bench mock contract calibrate contract-cleanup contract-snapshot mock-diff lock clean
+.PHONY: help venv node generate check-generated lint-spec lint actionlint docs spec-diff dist test pytest selftest bench mock contract calibrate contract-cleanup contract-snapshot mock-diff lock clean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -50,15 +50,29 @@ lint: $(VENV_STAMP) ## Ruff and mypy --strict on the kit, mypy --strict on the g
 actionlint: $(VENV_STAMP) ## Lint the GitHub workflows with actionlint
 	@scripts/actionlint
 
+# NO_MKDOCS_2_WARNING: Material's banner about its end of life says nothing about this site.
+docs: $(VENV_STAMP) ## Build the documentation site into site/ with mkdocs --strict (a broken link fails)
+	@NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
 spec-diff: $(VENV_STAMP) ## Breaking changes of openapi.yaml against git ref BASE (default origin/main)
 	@scripts/spec-diff $(or $(BASE),origin/main)
 
 dist: $(VENV_STAMP) ## Build the client (wheel, sdist) and the kit (wheel: mock, pytest plugin, suite, spec) into dist/
 	@$(BIN)/python scripts/dist.py
 
-test: lint lint-spec actionlint check-generated ## Everything CI runs: lints, freshness, pytest, selftest
-	@$(BIN)/pytest
-	@$(BIN)/python scripts/selftest.py
+# The checks of `make test` share nothing (each test has its own ports and folders), so they run
+# side by side: the lints and the docs beside the tests, which pytest-xdist spreads over every
+# core, and the selftest's runs. Each check's output is shown whole when it ends; --keep-going
+# reports every failing check, not only the first.
+CHECKS := pytest selftest lint lint-spec check-generated docs actionlint
+TEST_JOBS ?= $(words $(CHECKS))
+
+test: ## Everything CI runs: lints, freshness, docs, pytest and selftest, side by side
+	@$(MAKE) --no-print-directory --silent --jobs=2 $(VENV_STAMP) node
+	@$(MAKE) --no-print-directory --jobs=$(TEST_JOBS) --output-sync=target --keep-going $(CHECKS)
+
+pytest: $(VENV_STAMP) ## The kit's tests, on every core (pytest-xdist); PYTEST_ARGS adds options
+	@$(BIN)/pytest -n $(or $(PYTEST_WORKERS),auto) --dist loadgroup $(PYTEST_ARGS)
 
 selftest: $(VENV_STAMP) ## The suite must catch every drift scenario of the mock and pass the clean mock
 	@$(BIN)/python scripts/selftest.py
@@ -89,4 +103,4 @@ lock: $(VENV_STAMP) ## Rewrite constraints.txt from the current .venv
 	  $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt
 
 clean: ## Remove .venv, node_modules, reports and caches
-	rm -rf $(VENV) node_modules reports .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) node_modules reports site .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -56,3 +56,9 @@ def run_contract(reports: Path, *args: str, env: dict[str, str] | None = None, t
         check=False,
     )
     return ContractRun(result.returncode, result.stdout, result.stderr, time.monotonic() - started, reports)
+
+
+def startup_seconds(reports: Path) -> float:
+    """What starting `bolna-contract` costs now (the interpreter and the suite's imports): under a
+    machine's load it grows, and a test that times a short run adds it to its limit."""
+    return run_contract(reports, "--help").seconds

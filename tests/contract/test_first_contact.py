@@ -22,6 +22,10 @@ from tests.contract.contract_run import ContractRun, contract_environment, run_c
 from tests.fixtures.benign_server import serve_benign
 from tests.fixtures.served_mock import ROOT, ServedMock
 
+# Its module-scoped fixtures (a whole first run against the benign server) are made once:
+# pytest-xdist runs this module's tests in one worker (--dist loadgroup).
+pytestmark = pytest.mark.xdist_group("first-contact")
+
 # The rule each loosened difference concerns, and the bound the API enforces.
 LOOSER = {
     looser_fingerprint(Rule("TrunkName", "", "maxLength")): 1000,

@@ -53,8 +53,10 @@ def test_bursts_of_429_are_waited_out(tmp_path: Path) -> None:
 
 
 def test_drift_scenario_exits_1_and_names_the_finding(tmp_path: Path) -> None:
+    # --fail-fast: a whole live run that finds drift is test_first_contact's; here the verdict,
+    # the report and the clean-up after a run that stopped at its first finding.
     with serve_mock("--scenario", "patch-merges-gateways") as served:
-        run = run_contract(tmp_path, env=_live_env(served))
+        run = run_contract(tmp_path, "--fail-fast", env=_live_env(served))
         left = served.trunks()
 
     assert run.code == 1, run.stdout[-3000:] + run.stderr[-2000:]

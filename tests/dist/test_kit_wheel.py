@@ -18,6 +18,10 @@ import pytest
 
 from tests.dist.test_wheel import ROOT, _run
 
+# Its module-scoped fixtures (two wheels built and installed in a fresh virtualenv) are made once:
+# pytest-xdist runs this module's tests in one worker (--dist loadgroup).
+pytestmark = pytest.mark.xdist_group("kit-wheel")
+
 SAMPLE = Path(__file__).with_name("sample_service")
 
 

@@ -19,6 +19,10 @@ from contract_tests.safety import TRUNKS_PATH
 from tests.fixtures.fault_proxy import Action, Fault, StartFaultProxy, at
 from tests.fixtures.served_mock import serve_mock
 
+# Its module-scoped fixtures (a wheel built and installed in a fresh virtualenv) are made once:
+# pytest-xdist runs this module's tests in one worker (--dist loadgroup).
+pytestmark = pytest.mark.xdist_group("client-wheel")
+
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
 SMOKE_SCRIPT = Path(__file__).with_name("client_smoke.py")

@@ -35,8 +35,10 @@ SLOW_MAX_EXAMPLES = 1_250
 # Stateful scenarios; with the config's `max-steps` each is a short chain of linked calls.
 STATEFUL_SCENARIOS = 50
 
-# Cases sent, by phase, so the last test can check the total; filled as the tests run.
+# Cases sent, by phase, so the last test can check the total; filled as the tests run. The
+# module's tests share this counter, so pytest-xdist runs them in one process (--dist loadgroup).
 SENT: Counter[str] = Counter()
+pytestmark = pytest.mark.xdist_group("stock-schemathesis-counts")
 
 
 def load_schema(*, max_examples: int | None = None) -> BaseSchema:

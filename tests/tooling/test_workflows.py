@@ -16,6 +16,7 @@ from tests.tooling.spec_tooling_helpers import REPO, run_script
 WORKFLOWS = REPO / ".github" / "workflows"
 CI = WORKFLOWS / "ci.yml"
 NIGHTLY = WORKFLOWS / "nightly-contract.yml"
+DOCS = WORKFLOWS / "docs.yml"
 
 needs_actionlint = pytest.mark.skipif(
     not (REPO / ".venv" / "bin" / "actionlint").exists() and shutil.which("actionlint") is None,
@@ -34,7 +35,7 @@ def _steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @needs_actionlint
-@pytest.mark.parametrize("workflow", [CI, NIGHTLY], ids=lambda path: path.name)
+@pytest.mark.parametrize("workflow", [CI, NIGHTLY, DOCS], ids=lambda path: path.name)
 def test_workflow_passes_actionlint(workflow: Path) -> None:
     result = run_script("actionlint", "-oneline", workflow)
 
@@ -123,7 +124,7 @@ def test_nightly_cleans_up_and_reports_even_after_drift() -> None:
 
 
 def test_every_job_has_a_timeout() -> None:
-    for workflow in (CI, NIGHTLY):
+    for workflow in (CI, NIGHTLY, DOCS):
         for name, job in _load(workflow)["jobs"].items():
             assert job.get("timeout-minutes", 0) > 0, f"{workflow.name}: job {name} has no timeout-minutes"
 
@@ -138,3 +139,24 @@ def test_nightly_runs_mock_diff_after_the_contract_check_with_a_small_budget() -
     assert 0 < int(mock_diff["env"]["CONTRACT_MAX_REQUESTS"]) <= 1000
     assert mock_diff["env"]["BOLNA_TRUNK_ID"] == ""
     assert "reports/contract/mock-diff.md" in mock_diff["run"]
+
+
+def test_docs_are_built_strictly_and_published_to_pages_from_main_only() -> None:
+    docs = _load(DOCS)
+    jobs = docs["jobs"]
+    steps = _steps(docs)
+    uses = [str(step.get("uses", "")).split("@")[0] for step in steps]
+
+    assert docs["on"]["push"] == {"branches": ["main"]}
+    assert "pull_request" not in docs["on"]
+    assert docs["permissions"] == {"contents": "read"}
+    assert docs["concurrency"]["cancel-in-progress"] is False
+    assert any(step.get("run") == "make docs" for step in jobs["build"]["steps"])
+    assert "--strict" in (REPO / "Makefile").read_text(encoding="utf-8").split("\ndocs:", 1)[1].split("\n\n")[0]
+    assert uses.index("actions/configure-pages") < uses.index("actions/upload-pages-artifact")
+    upload = next(step for step in steps if str(step.get("uses", "")).startswith("actions/upload-pages-artifact@"))
+    assert upload["with"]["path"] == "site"
+    (deploy,) = [job for job in jobs.values() if any("deploy-pages" in str(s.get("uses", "")) for s in job["steps"])]
+    assert deploy["needs"] == "build"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
