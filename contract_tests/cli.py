@@ -21,20 +21,16 @@ from typing import Any, TextIO
 
 import pytest
 
-from contract_tests.baseline import DEFAULT_BASELINE, Baseline, BaselineError, judge, prune, save, update
-from contract_tests.baseline import load as load_baseline
-from contract_tests.findings import Scrubber
-from contract_tests.mockdiff.run import DEFAULT_STEPS, mock_diff
-from contract_tests.night_over_night import PreviousReportError, compare, read_previous
-from contract_tests.plugin import CALIBRATION_CHECKS, CHECK_MODULES, CHECKS_DIR, ContractPlugin
-from contract_tests.profiles import PROFILES
-from contract_tests.report import RunSummary, console_summary, write_reports
-from contract_tests.safety import RunStoodDown
-from contract_tests.settings import ConfigError, Settings, settings_from_env
-from contract_tests.spec import SPEC_PATH
-from contract_tests.spec_check import spec_problem
-from contract_tests.suggestions import suggest
-from contract_tests.target import (
+from contract_tests.findings.baseline import DEFAULT_BASELINE, Baseline, BaselineError, judge, prune, save, update
+from contract_tests.findings.baseline import load as load_baseline
+from contract_tests.findings.findings import Scrubber
+from contract_tests.findings.night_over_night import PreviousReportError, compare, read_previous
+from contract_tests.findings.report import RunSummary, console_summary, write_reports
+from contract_tests.findings.suggestions import suggest
+from contract_tests.live.profiles import PROFILES
+from contract_tests.live.safety import RunStoodDown
+from contract_tests.live.settings import ConfigError, Settings, settings_from_env
+from contract_tests.live.target import (
     DESIRED_STATE_FILE,
     Target,
     clean_up,
@@ -46,6 +42,10 @@ from contract_tests.target import (
     take_lease,
     take_over_given_trunk,
 )
+from contract_tests.mockdiff.run import DEFAULT_STEPS, mock_diff
+from contract_tests.plugin import CALIBRATION_CHECKS, CHECK_MODULES, CHECKS_DIR, ContractPlugin
+from contract_tests.values.spec import SPEC_PATH
+from contract_tests.values.spec_check import spec_problem
 
 USAGE_ERROR = 2
 

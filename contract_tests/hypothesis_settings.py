@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, Phase, settings
 
-from contract_tests.profiles import Budget
+from contract_tests.live.profiles import Budget
 
 
 def api_settings(examples: int, *, shrink: bool = True) -> settings:

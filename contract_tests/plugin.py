@@ -15,16 +15,16 @@ from bolna_sip_trunks_client import AuthenticatedClient
 from hypothesis.errors import FlakyFailure, FlakyStrategyDefinition
 from schemathesis.schemas import BaseSchema
 
-from contract_tests.causes import fingerprint
-from contract_tests.findings import Finding, Scrubber, Severity, as_curl, merged
-from contract_tests.model import RuleNotKept
-from contract_tests.safety import Exchange, UnsafeRequestRefused
-from contract_tests.schema import load_schema
-from contract_tests.settings import Settings
-from contract_tests.spec import TRUNK_PATH
-from contract_tests.target import Target
-from contract_tests.transports import BudgetExhausted
-from contract_tests.trunks import Workbench
+from contract_tests.findings.findings import Exchange, Finding, Scrubber, Severity, as_curl, merged
+from contract_tests.live.safety import UnsafeRequestRefused
+from contract_tests.live.settings import Settings
+from contract_tests.live.target import Target
+from contract_tests.live.transports import BudgetExhausted
+from contract_tests.live.trunks import Workbench
+from contract_tests.values.causes import fingerprint
+from contract_tests.values.model import RuleNotKept
+from contract_tests.values.schema import load_schema
+from contract_tests.values.spec import TRUNK_PATH
 
 CHECKS_DIR = Path(__file__).parent / "checks"
 # Run order: the cheap, sharp checks first (so --fail-fast stops early), broad fuzzing next, and

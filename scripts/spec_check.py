@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 try:
-    from contract_tests.spec_check import main
+    from contract_tests.values.spec_check import main
 except ImportError as missing:  # scripts/lint-spec may fall back to a python3 without .venv
     print(f"spec_check: {missing}; run `make venv`", file=sys.stderr)
     sys.exit(2)

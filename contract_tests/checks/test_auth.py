@@ -13,12 +13,12 @@ from typing import Any
 import httpx
 import pytest
 
-from contract_tests.findings import undocumented_status
+from contract_tests.findings.findings import undocumented_status
+from contract_tests.live.safety import TRUNKS_PATH
+from contract_tests.live.target import Target
+from contract_tests.live.trunks import Workbench
 from contract_tests.plugin import ContractPlugin
-from contract_tests.safety import TRUNKS_PATH
-from contract_tests.spec import AUTH_FAILURE, status_for
-from contract_tests.target import Target
-from contract_tests.trunks import Workbench
+from contract_tests.values.spec import AUTH_FAILURE, status_for
 
 CREATE = "a valid create body"  # stands for Workbench.create_body(), built when the test runs
 # (method, path template, body) for every operation of the spec.

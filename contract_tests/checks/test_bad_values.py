@@ -1,9 +1,9 @@
 """Each PATCH field's bad values (type, bounds, pattern, enum) answer 422 and change nothing.
 
-The values come from the spec's schema keywords (contract_tests/bad_values.py): a probe sends
+The values come from the spec's schema keywords (contract_tests/values/bad_values.py): a probe sends
 one value per field and rule, a later sweep the others. A bad value the API accepts is a
 `looser` finding about the rule it breaks; for a bound, the check then measures the bound the
-API really enforces (contract_tests/bounds.py) on its own trunk, once per run.
+API really enforces (contract_tests/values/bounds.py) on its own trunk, once per run.
 """
 
 from __future__ import annotations
@@ -17,9 +17,16 @@ from typing import Any
 import httpx
 import pytest
 
-from contract_tests.bad_values import bad_values_by_field, one_per_rule
-from contract_tests.bounds import LOWER, MAX_REQUESTS, UPPER, Bound, discover
-from contract_tests.causes import (
+from contract_tests.findings.findings import Finding
+from contract_tests.live.restore_record import restorable
+from contract_tests.live.safety import HARMLESS_GATEWAY, TRUNKS_PATH
+from contract_tests.live.target import Target
+from contract_tests.live.trunks import Workbench
+from contract_tests.observers.edge import answer_text, whose_status
+from contract_tests.plugin import ContractPlugin
+from contract_tests.values.bad_values import bad_values_by_field, one_per_rule
+from contract_tests.values.bounds import LOWER, MAX_REQUESTS, UPPER, Bound, discover
+from contract_tests.values.causes import (
     Rule,
     fingerprint,
     looser_fingerprint,
@@ -29,16 +36,9 @@ from contract_tests.causes import (
     status_rule_fingerprint,
     stricter_fingerprint,
 )
-from contract_tests.edge import answer_text, whose_status
-from contract_tests.edges import Edge, edges
-from contract_tests.findings import Finding
-from contract_tests.model import CREDENTIALS, expected_after
-from contract_tests.plugin import ContractPlugin
-from contract_tests.restore_record import restorable
-from contract_tests.safety import HARMLESS_GATEWAY, TRUNKS_PATH
-from contract_tests.spec import VALIDATION_FAILURE, status_for, valid_patch
-from contract_tests.target import Target
-from contract_tests.trunks import Workbench
+from contract_tests.values.edges import Edge, edges
+from contract_tests.values.model import CREDENTIALS, expected_after
+from contract_tests.values.spec import VALIDATION_FAILURE, status_for, valid_patch
 
 BAD_VALUES = bad_values_by_field()
 SPLIT = {field: one_per_rule(field, values) for field, values in BAD_VALUES.items()}  # (first look, the others)
@@ -142,7 +142,7 @@ def _with_value_at(body: dict[str, Any], path: list[str | int], make: Any) -> di
 
 def _instance_path(rule: Rule, body: dict[str, Any]) -> list[str | int]:
     """Where in `body` the value sits that breaks `rule`: the first path with an error of it."""
-    from contract_tests.spec import schema_validator
+    from contract_tests.values.spec import schema_validator
 
     for error in schema_validator("SipTrunkUpdate").iter_errors(body):
         if list(error.schema_path)[-1] == rule.keyword:

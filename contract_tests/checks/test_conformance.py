@@ -17,15 +17,15 @@ from schemathesis import GenerationMode
 from schemathesis.schemas import BaseSchema
 from schemathesis.specs.openapi.checks import ensure_resource_availability
 
-from contract_tests.conformance import findings_of
-from contract_tests.edge import edge_note_for
-from contract_tests.findings import RUN_TOKEN
+from contract_tests.findings.findings import RUN_TOKEN
 from contract_tests.hypothesis_settings import api_settings
-from contract_tests.model import CREDENTIALS
+from contract_tests.live.target import Target
+from contract_tests.live.trunks import Workbench
+from contract_tests.observers.conformance import findings_of
+from contract_tests.observers.edge import edge_note_for
 from contract_tests.plugin import ContractPlugin
-from contract_tests.spec import load_spec
-from contract_tests.target import Target
-from contract_tests.trunks import Workbench
+from contract_tests.values.model import CREDENTIALS
+from contract_tests.values.spec import load_spec
 
 OPERATIONS = [
     f"{method.upper()} {path}"

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from contract_tests.model import GATEWAY_DEFAULTS
-from contract_tests.safety import TRUNKS_PATH
-from contract_tests.spec import defaults_of, schema_validator
-from contract_tests.strategies import AUTH_TYPES
-from contract_tests.target import Target
-from contract_tests.trunks import Workbench
+from contract_tests.live.safety import TRUNKS_PATH
+from contract_tests.live.target import Target
+from contract_tests.live.trunks import Workbench
+from contract_tests.values.model import GATEWAY_DEFAULTS
+from contract_tests.values.spec import defaults_of, schema_validator
+from contract_tests.values.strategies import AUTH_TYPES
 
 # What a trunk created without optional fields carries: the create schema's defaults and the
 # read-only NAT settings' defaults, both from the spec.

@@ -16,15 +16,15 @@ from bolna_sip_trunks_client.api.sip_trunks import update_sip_trunk
 from bolna_sip_trunks_client.models import GatewayInput, SipTrunkUpdate
 from hypothesis import example, given
 
-from contract_tests.edge import answer_text
 from contract_tests.hypothesis_settings import for_budget
-from contract_tests.model import CREDENTIALS, PATCHABLE, RuleNotKept, differences, expected_after
-from contract_tests.safety import TRUNKS_PATH
-from contract_tests.spec import patch_accepts, schema_at, valid_patch
-from contract_tests.strategies import AUTH_TYPES, MEDIA_ENCRYPTIONS, TRANSPORTS, patch_bodies
-from contract_tests.target import Target
-from contract_tests.transports import decoded_answer
-from contract_tests.trunks import Workbench
+from contract_tests.live.safety import TRUNKS_PATH
+from contract_tests.live.target import Target
+from contract_tests.live.transports import decoded_answer
+from contract_tests.live.trunks import Workbench
+from contract_tests.observers.edge import answer_text
+from contract_tests.values.model import CREDENTIALS, PATCHABLE, RuleNotKept, differences, expected_after
+from contract_tests.values.spec import patch_accepts, schema_at, valid_patch
+from contract_tests.values.strategies import AUTH_TYPES, MEDIA_ENCRYPTIONS, TRANSPORTS, patch_bodies
 
 KINDS = AUTH_TYPES  # a trunk of every kind the spec knows
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from contract_tests.safety import TRUNKS_PATH
-from contract_tests.target import Target
-from contract_tests.trunks import Workbench
+from contract_tests.live.safety import TRUNKS_PATH
+from contract_tests.live.target import Target
+from contract_tests.live.trunks import Workbench
 
 
 def test_password_is_never_returned(target: Target, workbench: Workbench) -> None:

@@ -14,10 +14,10 @@ import pytest
 from bolna_sip_trunks_client import AuthenticatedClient
 
 from contract_tests.checks.test_patch_semantics import assert_patch_obeys_contract, send_patch
-from contract_tests.edge import answer_text
-from contract_tests.model import RuleNotKept, rule_violation
-from contract_tests.strategies import MEDIA_ENCRYPTIONS, TRANSPORTS
-from contract_tests.trunks import Workbench
+from contract_tests.live.trunks import Workbench
+from contract_tests.observers.edge import answer_text
+from contract_tests.values.model import RuleNotKept, rule_violation
+from contract_tests.values.strategies import MEDIA_ENCRYPTIONS, TRANSPORTS
 
 COMBINATIONS = [
     {"transport": transport, "media_encryption": encryption, "media_encryption_optimistic": optimistic}

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from contract_tests.causes import fingerprint
-from contract_tests.findings import Finding
+from contract_tests.findings.findings import Finding
+from contract_tests.live.target import Target
 from contract_tests.plugin import ContractPlugin
-from contract_tests.target import Target
+from contract_tests.values.causes import fingerprint
 
 
 @pytest.mark.phase("whole-run")

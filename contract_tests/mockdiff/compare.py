@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from contract_tests.mockdiff.steps import Step
-from contract_tests.spec import SPEC_PATH
+from contract_tests.values.spec import SPEC_PATH
 from mock_api.texts import template_of
 
 ID_KEYS = frozenset({"id", "byot_trunk_id"})

@@ -18,15 +18,16 @@ from typing import Any
 
 import httpx
 
+from contract_tests.findings.findings import Exchange
+from contract_tests.live.safety import CLEAN_UP, TRUNKS_PATH
+from contract_tests.live.target import Target
 from contract_tests.mockdiff.compare import Answer, Difference, Labels, both_succeeded, changes_state, compare
 from contract_tests.mockdiff.steps import ROUTES, UNKNOWN, Step
 from contract_tests.mockdiff.values import NAME, PASSWORD
-from contract_tests.safety import CLEAN_UP, TRUNKS_PATH, Exchange
-from contract_tests.spec import SPEC_PATH
-from contract_tests.target import Target
+from contract_tests.values.spec import SPEC_PATH
 
 MOCK_URL = "http://mock.testserver"
-# Phone numbers the run adds: this prefix is what contract_tests.trunks uses too (no real line).
+# Phone numbers the run adds: this prefix is what contract_tests.live.trunks uses too (no real line).
 NUMBER_PREFIX = "+9990"
 
 

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from itertools import groupby
 from pathlib import Path
 
+from contract_tests.findings.report import retry_reasons
+from contract_tests.findings.suggestions import Suggestion
 from contract_tests.mockdiff.compare import Difference, Wording
 from contract_tests.mockdiff.steps import Step
 from contract_tests.mockdiff.suggest import PATCH_NAME, SpecOutcome
-from contract_tests.report import retry_reasons
-from contract_tests.suggestions import Suggestion
 
 SHORTEST = "Shortest sequence found (replayed, shows it again):"
 DEPENDENCIES = "The steps it depends on (not replayed: budget or replay cap spent, or it did not show again):"

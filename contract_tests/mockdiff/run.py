@@ -15,19 +15,19 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from contract_tests.findings import Scrubber, as_curl
+from contract_tests.findings.findings import Scrubber, as_curl
+from contract_tests.findings.suggestions import Suggestion
+from contract_tests.live.safety import RunInterrupted, UnsafeRequestRefused
+from contract_tests.live.settings import Settings
+from contract_tests.live.target import Target, clean_up
+from contract_tests.live.transports import BudgetExhausted
 from contract_tests.mockdiff.compare import Difference
 from contract_tests.mockdiff.execution import Execution, StepResult, fresh_mock
 from contract_tests.mockdiff.report import DiffSummary, Group, console_summary, write_reports
 from contract_tests.mockdiff.shrink import dependencies, shortest, simpler_last_body
 from contract_tests.mockdiff.steps import Step, generate
 from contract_tests.mockdiff.suggest import suggest_spec
-from contract_tests.safety import RunInterrupted, UnsafeRequestRefused
-from contract_tests.settings import Settings
-from contract_tests.spec import SPEC_PATH
-from contract_tests.suggestions import Suggestion
-from contract_tests.target import Target, clean_up
-from contract_tests.transports import BudgetExhausted
+from contract_tests.values.spec import SPEC_PATH
 
 DEFAULT_STEPS = 200
 REPLAYS_PER_DIFFERENCE = 16

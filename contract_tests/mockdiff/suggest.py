@@ -6,7 +6,7 @@ the mock's text is found (the one that renders it with the step's values), and t
 written back as a template (its ids and counts as placeholders). One template must render every
 time the API said it, or there is nothing the spec can absorb. A list the API orders otherwise
 than the mock sets the `x-list-order` of that answer, when the API's order is one it can name.
-The patch is made by the contract run's own machinery (contract_tests/suggestions.py), so it
+The patch is made by the contract run's own machinery (contract_tests/findings/suggestions.py), so it
 applies and reads the same way.
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from contract_tests.findings.suggestions import SpecEdit, Suggestion, as_patch
 from contract_tests.mockdiff.compare import Difference, Wording
-from contract_tests.suggestions import SpecEdit, Suggestion, as_patch
 from mock_api.exchange import Operation
 from mock_api.spec import LIST_ORDER, LIST_ORDERS, MockSpec
 from mock_api.texts import TextExample, Texts, fill, matches, template_of

@@ -15,8 +15,8 @@ from typing import Any
 
 import jsonschema_rs
 
-from contract_tests.bad_values import bad_values, bad_values_by_field
-from contract_tests.spec import load_spec, resolved, schema_validator
+from contract_tests.values.bad_values import bad_values, bad_values_by_field
+from contract_tests.values.spec import load_spec, resolved, schema_validator
 
 # Placeholders a step carries in its body; each run of the steps fills in its own values, so a
 # replay never reuses a name, a password or a phone number an earlier run left on the account.

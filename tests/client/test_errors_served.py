@@ -26,7 +26,7 @@ from bolna_sip_trunks_client.models import (
     ValidationError,
 )
 
-from contract_tests.safety import TRUNKS_PATH
+from contract_tests.live.safety import TRUNKS_PATH
 from tests.fixtures.fault_proxy import Action, Fault, StartFaultProxy, every
 from tests.fixtures.served_mock import ServedMock, free_port, serve_mock
 

@@ -21,7 +21,7 @@ from bolna_sip_trunks_client.models import (
     Transport,
 )
 
-from contract_tests.spec import load_spec
+from contract_tests.values.spec import load_spec
 
 
 @pytest.mark.parametrize(

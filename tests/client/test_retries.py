@@ -39,7 +39,7 @@ from bolna_sip_trunks_client.errors import (
 from bolna_sip_trunks_client.models import Error, SipTrunk, SipTrunkCreate, SipTrunkUpdate
 from bolna_sip_trunks_client.types import Response
 
-from contract_tests.spec import load_spec
+from contract_tests.values.spec import load_spec
 
 BASE_URL = "http://127.0.0.1"
 TRUNK: dict[str, Any] = load_spec()["components"]["examples"]["ZadarmaTrunk"]["value"]

@@ -25,7 +25,7 @@ from bolna_sip_trunks_client.api.sip_trunks import (
 from bolna_sip_trunks_client.errors import APIConnectionError, APITimeoutError
 from bolna_sip_trunks_client.models import SipTrunk, SipTrunkCreate, SipTrunkUpdate
 
-from contract_tests.safety import TRUNKS_PATH
+from contract_tests.live.safety import TRUNKS_PATH
 from tests.fixtures.fault_proxy import Action, Fault, FaultProxy, StartFaultProxy, at
 from tests.fixtures.served_mock import serve_mock
 

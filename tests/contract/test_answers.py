@@ -8,11 +8,11 @@ from typing import Any
 import httpx
 import pytest
 
-from contract_tests.answers import ALLOW_CAUSE, AnswerChecks
-from contract_tests.causes import fingerprint, status_rule_fingerprint, undocumented_status_fingerprint
-from contract_tests.edge import RECOVERED
-from contract_tests.findings import Finding, merged
-from contract_tests.spec import load_spec
+from contract_tests.findings.findings import Finding, merged
+from contract_tests.observers.answers import ALLOW_CAUSE, AnswerChecks
+from contract_tests.observers.edge import RECOVERED
+from contract_tests.values.causes import fingerprint, status_rule_fingerprint, undocumented_status_fingerprint
+from contract_tests.values.spec import load_spec
 
 TRUNK = "/sip-trunks/trunks/3c6f0e1b9a2d4f7e8b5a1c2d3e4f5a6b"
 GET_TRUNK = "GET /sip-trunks/trunks/{trunk_id}"

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from contract_tests.bad_values import bad_values_by_field, one_per_rule
-from contract_tests.causes import rules_broken
+from contract_tests.values.bad_values import bad_values_by_field, one_per_rule
+from contract_tests.values.causes import rules_broken
 
 BAD_VALUES = bad_values_by_field()
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from contract_tests.baseline import BaselineError, judge, load, prune, save, update
+from contract_tests.findings.baseline import BaselineError, judge, load, prune, save, update
 
 TODAY = date(2026, 12, 2)
 

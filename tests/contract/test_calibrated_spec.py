@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from contract_tests.schema import CONFIG_PATH
-from contract_tests.spec import SPEC_PATH
+from contract_tests.values.schema import CONFIG_PATH
+from contract_tests.values.spec import SPEC_PATH
 from tests.contract.contract_run import run_contract
 from tests.fixtures.calibrated_spec import LONGEST_NAME, LONGEST_QUALIFY_FREQUENCY, MOST_GATEWAYS, write_calibrated
 from tests.mock.mock_support import Api, userpass_body

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import yaml
 
-from contract_tests.causes import status_rule_fingerprint
-from contract_tests.findings import Finding, as_curl, merged, undocumented_status
-from contract_tests.report import _advice
-from contract_tests.safety import Exchange
-from contract_tests.spec import AUTH_FAILURE, SPEC_PATH, VALIDATION_FAILURE, load_spec, status_for
-from contract_tests.suggestions import suggest
+from contract_tests.findings.findings import Exchange, Finding, as_curl, merged, undocumented_status
+from contract_tests.findings.report import _advice
+from contract_tests.findings.suggestions import suggest
+from contract_tests.values.causes import status_rule_fingerprint
+from contract_tests.values.spec import AUTH_FAILURE, SPEC_PATH, VALIDATION_FAILURE, load_spec, status_for
 
 OPERATIONS = [
     (method, path)

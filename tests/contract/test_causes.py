@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from contract_tests.bounds import CEILINGS, MAX_PROBES, discover
-from contract_tests.causes import Rule, looser_fingerprint, rules_broken
-from contract_tests.findings import Finding, merged
-from contract_tests.report import _finding_markdown
-from contract_tests.spec import SPEC_PATH
-from contract_tests.suggestions import suggest
+from contract_tests.findings.findings import Finding, merged
+from contract_tests.findings.report import _finding_markdown
+from contract_tests.findings.suggestions import suggest
+from contract_tests.values.bounds import CEILINGS, MAX_PROBES, discover
+from contract_tests.values.causes import Rule, looser_fingerprint, rules_broken
+from contract_tests.values.spec import SPEC_PATH
 
 
 def _api(limit: int, *, lower: bool = False) -> tuple[list[int], object]:

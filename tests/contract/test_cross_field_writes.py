@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.spec import schema_at
+from contract_tests.values.spec import schema_at
 from mock_api.store import PLAIN_FIELDS
 from tests.contract.contract_run import ROOT, contract_environment
 

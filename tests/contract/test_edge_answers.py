@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from contract_tests.edge import answer_text, edge_page, whose_status
+from contract_tests.observers.edge import answer_text, edge_page, whose_status
 from tests.contract.test_answers import TRUNK, seen
 
 PAGE = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from contract_tests.bounds import MAX_REQUESTS
-from contract_tests.causes import Rule, fingerprint, looser_fingerprint
+from contract_tests.values.bounds import MAX_REQUESTS
+from contract_tests.values.causes import Rule, fingerprint, looser_fingerprint
 from tests.contract.contract_run import ContractRun, contract_environment, run_contract
 from tests.fixtures.benign_server import serve_benign
 from tests.fixtures.served_mock import ROOT, ServedMock

@@ -9,7 +9,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from contract_tests.baseline import load
+from contract_tests.findings.baseline import load
 from tests.contract.contract_run import ContractRun, run_contract
 from tests.fixtures.benign_server import serve_benign
 from tests.fixtures.served_mock import ServedMock

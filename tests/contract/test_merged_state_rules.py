@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from contract_tests.causes import fingerprint
-from contract_tests.schema import CONFIG_PATH
-from contract_tests.spec import MERGED_STATE_RULES, SPEC_PATH, TRUNK_PATH, load_spec, merged_state_rules
+from contract_tests.values.causes import fingerprint
+from contract_tests.values.schema import CONFIG_PATH
+from contract_tests.values.spec import MERGED_STATE_RULES, SPEC_PATH, TRUNK_PATH, load_spec, merged_state_rules
 from tests.contract.contract_run import ContractRun, run_contract
 from tests.mock.mock_support import Api, ip_based_body
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from contract_tests.spec import SPEC_PATH
+from contract_tests.values.spec import SPEC_PATH
 from mock_api.app import create_app
 from tests.contract.contract_run import ContractRun, run_contract
 from tests.fixtures.altered_api import EXTRA_TRUNK_KEY, BenignDifferences, serve_app

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from contract_tests.mockdiff.compare import Difference, Wording
 from contract_tests.mockdiff.suggest import api_template, suggest_spec
-from contract_tests.spec import SPEC_PATH
+from contract_tests.values.spec import SPEC_PATH
 from mock_api.app import RESOURCES
 from mock_api.spec import mock_spec
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from contract_tests.night_over_night import PreviousReportError, compare, read_previous
+from contract_tests.findings.night_over_night import PreviousReportError, compare, read_previous
 
 
 def drift(*findings: tuple[str, str, str]) -> dict[str, Any]:

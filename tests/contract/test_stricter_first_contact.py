@@ -18,9 +18,9 @@ from typing import Any
 import httpx
 import pytest
 
-from contract_tests.bounds import MAX_REQUESTS
-from contract_tests.causes import status_rule_fingerprint, stricter_fingerprint
-from contract_tests.spec import AUTH_FAILURE
+from contract_tests.values.bounds import MAX_REQUESTS
+from contract_tests.values.causes import status_rule_fingerprint, stricter_fingerprint
+from contract_tests.values.spec import AUTH_FAILURE
 from tests.contract.contract_run import ContractRun, contract_environment, run_contract
 from tests.contract.test_first_contact import _scratch_copy
 from tests.fixtures.served_mock import ServedMock

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from contract_tests.safety import TRUNKS_PATH
+from contract_tests.live.safety import TRUNKS_PATH
 from tests.fixtures.fault_proxy import Action, Fault, StartFaultProxy, at
 from tests.fixtures.served_mock import serve_mock
 

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from contract_tests.lease import LeaseMark, lease_marks
-from contract_tests.safety import NAME_PREFIX, TRUNKS_PATH
+from contract_tests.live.lease import LeaseMark, lease_marks
+from contract_tests.live.safety import NAME_PREFIX, TRUNKS_PATH
 from tests.contract.contract_run import ROOT, ContractRun, contract_environment
 from tests.fixtures.fault_proxy import RequestFilter, json_field, with_token
 from tests.fixtures.served_mock import ServedMock
@@ -22,7 +22,7 @@ A_TRUNK = TRUNKS_PATH + "/[^/]+"  # one trunk's path, for a Fault's `path`
 
 
 def workbench_creates(token: str) -> tuple[RequestFilter, ...]:
-    """The suite's own creates of its userpass throwaway trunks (contract_tests/trunks.py), not fuzzed ones."""
+    """The suite's own creates of its userpass throwaway trunks (contract_tests/live/trunks.py), not fuzzed ones."""
     return (with_token(token), json_field("auth_username", "contract-test"))
 
 

@@ -13,9 +13,9 @@ import httpx
 import pytest
 import zstandard
 
-from contract_tests.edge import RECOVERED
-from contract_tests.safety import CREATE_ATTEMPTS, TRUNKS_PATH, SafetyTransport, TrunkLedger
-from contract_tests.transports import RetryLog, RetryTransport, decoded_answer
+from contract_tests.live.safety import CREATE_ATTEMPTS, TRUNKS_PATH, SafetyTransport, TrunkLedger
+from contract_tests.live.transports import RetryLog, RetryTransport, decoded_answer
+from contract_tests.observers.edge import RECOVERED
 from tests.hardening.test_transport_stack import BASE, NUMBERS, Handler, ScriptedServer, fake_api
 
 EDGE_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body>edge</body></html>"

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from contract_tests.safety import TRUNKS_PATH
+from contract_tests.live.safety import TRUNKS_PATH
 from tests.contract.contract_run import ContractRun, run_contract
 from tests.fixtures.fault_proxy import (
     Action,

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from contract_tests.restore_record import RECORD_GLOB, restorable
-from contract_tests.safety import TRUNKS_PATH
+from contract_tests.live.restore_record import RECORD_GLOB, restorable
+from contract_tests.live.safety import TRUNKS_PATH
 from tests.contract.contract_run import ContractRun, run_contract
 from tests.fixtures.served_mock import ServedMock, serve_mock
 from tests.hardening.live_runs import (

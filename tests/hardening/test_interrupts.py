@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from contract_tests.safety import TRUNKS_PATH
+from contract_tests.live.safety import TRUNKS_PATH
 from tests.contract.contract_run import ContractRun
 from tests.fixtures.fault_proxy import Action, Fault, FaultProxy, StartFaultProxy, at, json_has
 from tests.fixtures.served_mock import ServedMock, serve_mock

@@ -9,8 +9,15 @@ from typing import Any
 import httpx
 import pytest
 
-from contract_tests.lease import Lease
-from contract_tests.safety import LEASE, TRUNKS_PATH, RunStoodDown, SafetyTransport, TrunkLedger, UnsafeRequestRefused
+from contract_tests.live.lease import Lease
+from contract_tests.live.safety import (
+    LEASE,
+    TRUNKS_PATH,
+    RunStoodDown,
+    SafetyTransport,
+    TrunkLedger,
+    UnsafeRequestRefused,
+)
 
 BASE = "http://api.test"
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from contract_tests.lease import Lease, LeaseMark, first_claim, holder, lease_marks, run_of
-from contract_tests.restore_record import RECORD_GLOB, restorable
-from contract_tests.safety import TRUNKS_PATH
-from contract_tests.settings import ConfigError, settings_from_env
+from contract_tests.live.lease import Lease, LeaseMark, first_claim, holder, lease_marks, run_of
+from contract_tests.live.restore_record import RECORD_GLOB, restorable
+from contract_tests.live.safety import TRUNKS_PATH
+from contract_tests.live.settings import ConfigError, settings_from_env
 from tests.contract.contract_run import run_contract
 from tests.fixtures.served_mock import ServedMock, serve_mock
 from tests.hardening.live_runs import contract_trunks, live_env

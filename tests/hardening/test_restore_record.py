@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from contract_tests.restore_record import (
+from contract_tests.live.restore_record import (
     RESTORABLE_FIELDS,
     RecordError,
     differences,
@@ -20,9 +20,9 @@ from contract_tests.restore_record import (
     unfinished_records,
     write_atomically,
 )
-from contract_tests.safety import RESTORE, TRUNKS_PATH, SafetyTransport, TrunkLedger, UnsafeRequestRefused
-from contract_tests.settings import ConfigError
-from contract_tests.target import snapshot_given_trunk
+from contract_tests.live.safety import RESTORE, TRUNKS_PATH, SafetyTransport, TrunkLedger, UnsafeRequestRefused
+from contract_tests.live.settings import ConfigError
+from contract_tests.live.target import snapshot_given_trunk
 
 TRUNK: dict[str, Any] = {
     "id": "trunk/1",

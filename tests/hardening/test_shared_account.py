@@ -10,8 +10,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from contract_tests.restore_record import restorable
-from contract_tests.safety import TRUNKS_PATH
+from contract_tests.live.restore_record import restorable
+from contract_tests.live.safety import TRUNKS_PATH
 from tests.contract.contract_run import ContractRun, run_contract
 from tests.fixtures.served_mock import ServedMock, serve_mock
 from tests.hardening.live_runs import contract_test_trunks, contract_trunks, live_env, start_contract, wait_until

@@ -8,8 +8,8 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from contract_tests.safety import CREATE_ATTEMPTS, TRUNKS_PATH, SafetyTransport, TrunkLedger
-from contract_tests.transports import RetryTransport
+from contract_tests.live.safety import CREATE_ATTEMPTS, TRUNKS_PATH, SafetyTransport, TrunkLedger
+from contract_tests.live.transports import RetryTransport
 
 BASE = "http://api.test"
 NUMBERS = f"{TRUNKS_PATH}/t1/numbers"

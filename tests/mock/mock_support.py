@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from contract_tests.spec import load_spec, schema_validator
+from contract_tests.values.spec import load_spec, schema_validator
 from mock_api import create_app
 
 with warnings.catch_warnings():

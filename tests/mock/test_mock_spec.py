@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from contract_tests.spec import SPEC_PATH
+from contract_tests.values.spec import SPEC_PATH
 from mock_api import create_app
 from mock_api.__main__ import main
 from mock_api.spec import SpecError

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from contract_tests.spec import SPEC_PATH
+from contract_tests.values.spec import SPEC_PATH
 from mock_api.spec import SpecError
 from mock_api.texts import fill, matches, template_of
 from tests.mock.mock_support import Api, ip_based_body, userpass_body

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ROOT / "scripts"
 sys.path.insert(0, str(SCRIPTS))
 
-from contract_tests.spec_check import spec_problem  # noqa: E402
+from contract_tests.values.spec_check import spec_problem  # noqa: E402
 
 DANGLING = 'openapi: 3.1.0\ninfo: {title: t, version: "1"}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: "#/x"}\n'
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from contract_tests.spec import load_spec, schemas_in_responses, without_closed_responses
+from contract_tests.values.spec import load_spec, schemas_in_responses, without_closed_responses
 
 REQUEST_SCHEMAS = ["SipTrunkUpdate", "SipTrunkCreate", "GatewayInput", "IpIdentifierInput", "PhoneNumberCreate"]
 

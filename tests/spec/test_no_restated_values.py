@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from contract_tests.spec import load_spec
+from contract_tests.values.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SCANNED = ("mock_api", "contract_tests")
@@ -22,10 +22,10 @@ SCANNED = ("mock_api", "contract_tests")
 SMALLEST_TELLING_BOUND = 200
 # Literals that equal a bound by coincidence: (file, value) -> what they are.
 COINCIDENCES = {
-    ("contract_tests/strategies.py", 255): "the largest part of an IPv4 address",
+    ("contract_tests/values/strategies.py", 255): "the largest part of an IPv4 address",
     ("contract_tests/mockdiff/values.py", 255): "the largest part of an IPv4 address",
     ("mock_api/request_body.py", 1024): "bytes in a KiB, for the 1 MiB body limit",
-    ("contract_tests/bounds.py", 65_536): "the ceiling of the search for an enforced length or list size",
+    ("contract_tests/values/bounds.py", 65_536): "the ceiling of the search for an enforced length or list size",
 }
 KEYWORDS = ("minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems")
 
@@ -72,7 +72,8 @@ def test_mock_and_suite_restate_no_value_of_the_spec() -> None:
         for path in sorted((ROOT / folder).rglob("*.py"))
         for line in restated(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)), spec)
     ]
-    assert not found, "read these from the spec (contract_tests.spec, mock_api.spec) instead:\n" + "\n".join(found)
+    advice = "read these from the spec (contract_tests.values.spec, mock_api.spec) instead:\n"
+    assert not found, advice + "\n".join(found)
 
 
 def test_the_scan_sees_each_kind_of_restatement() -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from contract_tests.causes import PROVENANCE, Rule, status_provenance
-from contract_tests.spec import load_spec
+from contract_tests.values.causes import PROVENANCE, Rule, status_provenance
+from contract_tests.values.spec import load_spec
 
 # The rules the contract document marks [docs]: a gateway needs its address; POST's userpass and
 # ip-based requirements; sdes requires TLS (the request-level half in both bodies, and the

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contract_tests.spec import schema_at, schema_validator
+from contract_tests.values.spec import schema_at, schema_validator
 
 GATEWAY = {"gateway_address": "sip.zadarma.com"}
 

@@ -9,7 +9,7 @@ import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.schemas import BaseSchema
 
-from contract_tests.spec import SPEC_PATH, load_spec, without_closed_responses
+from contract_tests.values.spec import SPEC_PATH, load_spec, without_closed_responses
 
 CONFIG_PATH = SPEC_PATH.parent / "schemathesis.toml"
 

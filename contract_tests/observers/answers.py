@@ -25,10 +25,10 @@ from typing import Any
 import httpx
 import jsonschema_rs
 
-from contract_tests.causes import fingerprint, looser_fingerprint, rule_at_instance, rule_from_schema_path
-from contract_tests.edge import RECOVERED, edge_note
-from contract_tests.findings import Finding, undocumented_status
-from contract_tests.spec import load_spec, resolved, without_closed_responses
+from contract_tests.findings.findings import Finding, undocumented_status
+from contract_tests.observers.edge import RECOVERED, edge_note
+from contract_tests.values.causes import fingerprint, looser_fingerprint, rule_at_instance, rule_from_schema_path
+from contract_tests.values.spec import load_spec, resolved, without_closed_responses
 
 CHECK = "conformance"
 TEST = "every answer"

@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from contract_tests.baseline import DEFAULT_BASELINE
-from contract_tests.lease import DEFAULT_LEASE_SECONDS
-from contract_tests.profiles import PROFILES
+from contract_tests.findings.baseline import DEFAULT_BASELINE
+from contract_tests.live.lease import DEFAULT_LEASE_SECONDS
+from contract_tests.live.profiles import PROFILES
 
 
 class ConfigError(Exception):

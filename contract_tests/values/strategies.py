@@ -13,7 +13,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from contract_tests.spec import schema_at, schema_validator
+from contract_tests.values.spec import schema_at, schema_validator
 
 TRANSPORTS: list[str] = schema_at("Transport")["enum"]
 MEDIA_ENCRYPTIONS: list[str] = schema_at("MediaEncryption")["enum"]

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from contract_tests.bad_values import valid_item
-from contract_tests.causes import Rule, rules_broken
-from contract_tests.spec import load_spec, patch_accepts, resolved
+from contract_tests.values.bad_values import valid_item
+from contract_tests.values.causes import Rule, rules_broken
+from contract_tests.values.spec import load_spec, patch_accepts, resolved
 
 BODY = "SipTrunkUpdate"
 HARMLESS_SUFFIX = ".invalid"  # the safety layer keeps only gateways under it (or test IPs)

@@ -18,10 +18,9 @@ from typing import Any
 import httpx
 from bolna_sip_trunks_client import AuthenticatedClient
 
-from contract_tests.answers import AnswerChecks
-from contract_tests.lease import Lease, LeaseMark, first_claim, holder, lease_marks, live_runs, run_of
-from contract_tests.profiles import Budget, budget_for
-from contract_tests.restore_record import (
+from contract_tests.live.lease import Lease, LeaseMark, first_claim, holder, lease_marks, live_runs, run_of
+from contract_tests.live.profiles import Budget, budget_for
+from contract_tests.live.restore_record import (
     RecordError,
     RestoreRecord,
     differences,
@@ -32,7 +31,7 @@ from contract_tests.restore_record import (
     unfinished_records,
     write_atomically,
 )
-from contract_tests.safety import (
+from contract_tests.live.safety import (
     CLEAN_UP,
     DOCUMENTATION_CIDR,
     HARMLESS_GATEWAY,
@@ -44,11 +43,12 @@ from contract_tests.safety import (
     SafetyTransport,
     TrunkLedger,
 )
-from contract_tests.settings import ConfigError, Settings
-from contract_tests.spec import SPEC_PATH
-from contract_tests.transports import BudgetTransport, ClientTransport, RetryTransport
-from contract_tests.undocumented import UndocumentedFields
-from contract_tests.wsgi_bridge import wsgi_app
+from contract_tests.live.settings import ConfigError, Settings
+from contract_tests.live.transports import BudgetTransport, ClientTransport, RetryTransport
+from contract_tests.live.wsgi_bridge import wsgi_app
+from contract_tests.observers.answers import AnswerChecks
+from contract_tests.observers.undocumented import UndocumentedFields
+from contract_tests.values.spec import SPEC_PATH
 
 MOCK_BASE_URL = "http://testserver"
 DESIRED_STATE_FILE = Path("contract-trunk.json")  # where `bolna-contract snapshot` writes by default

@@ -19,8 +19,8 @@ from typing import Any
 
 import yaml
 
-from contract_tests.findings import Finding
-from contract_tests.spec import MERGED_STATE_RULES, TRUNK_PATH
+from contract_tests.findings.findings import Finding
+from contract_tests.values.spec import MERGED_STATE_RULES, TRUNK_PATH
 
 BOUND_KEYWORDS = frozenset({"maxLength", "maxItems", "maximum", "minimum"})
 FLOOR_KEYWORDS = frozenset({"minLength", "minItems"})

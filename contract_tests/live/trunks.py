@@ -8,10 +8,10 @@ from typing import Any
 import httpx
 import pytest
 
-from contract_tests.edge import answer_text
-from contract_tests.safety import DOCUMENTATION_CIDR, HARMLESS_GATEWAY, TRUNKS_PATH
-from contract_tests.spec import schema_validator
-from contract_tests.target import Target
+from contract_tests.live.safety import DOCUMENTATION_CIDR, HARMLESS_GATEWAY, TRUNKS_PATH
+from contract_tests.live.target import Target
+from contract_tests.observers.edge import answer_text
+from contract_tests.values.spec import schema_validator
 
 
 class Workbench:

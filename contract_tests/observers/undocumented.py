@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from contract_tests.spec import json_type, load_spec, resolved
+from contract_tests.values.spec import json_type, load_spec, resolved
 
 # Keys that must never come back, whatever else is added: their presence is a failure.
 WRITE_ONLY_KEYS = frozenset({"auth_password"})

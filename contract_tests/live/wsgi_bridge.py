@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import httpx
 
-from contract_tests.transports import WIRE_FORM_HEADERS
+from contract_tests.live.transports import WIRE_FORM_HEADERS
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 # Hop-by-hop and framing headers belong to each connection, not to the message being relayed

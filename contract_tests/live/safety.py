@@ -19,15 +19,16 @@ from typing import Any, TypeGuard
 
 import httpx
 
-from contract_tests.edge import RECOVERED
-from contract_tests.lease import Lease
-from contract_tests.spec import schema_validator
-from contract_tests.transports import (
+from contract_tests.findings.findings import Exchange
+from contract_tests.live.lease import Lease
+from contract_tests.live.transports import (
     GATEWAY_STATUSES,
     RetryLog,
     an_earlier_attempt_may_have_acted,
     connection_failure,
 )
+from contract_tests.observers.edge import RECOVERED
+from contract_tests.values.spec import schema_validator
 
 TRUNKS_PATH = "/sip-trunks/trunks"
 NAME_PREFIX = "contract-test-"
@@ -60,19 +61,6 @@ class RunStoodDown(RunInterrupted):
 
 class UnsafeRequestRefused(Exception):
     """The suite tried to change something it does not own: a defect of the suite, not drift."""
-
-
-@dataclass(frozen=True)
-class Exchange:
-    """One request and its answer, kept for the report's reproduction steps."""
-
-    method: str
-    url: str
-    request_body: bytes
-    status: int | None
-    response_body: bytes
-    # The Authorization header as sent (None: none); the default stands for the run's own token.
-    authorization: str | None = "Bearer $BOLNA_API_KEY"  # findings.RUN_TOKEN (not imported: a cycle)
 
 
 @dataclass

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from contract_tests.baseline import Judgement
-from contract_tests.findings import KINDS, Finding, Kind
-from contract_tests.night_over_night import SincePrevious
-from contract_tests.suggestions import Suggestion
+from contract_tests.findings.baseline import Judgement
+from contract_tests.findings.findings import KINDS, Finding, Kind
+from contract_tests.findings.night_over_night import SincePrevious
+from contract_tests.findings.suggestions import Suggestion
 
 PATCH_NAME = "openapi.suggestions.patch"
 # What each kind means, and what to do about it, as drift.md says it.

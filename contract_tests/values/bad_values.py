@@ -13,8 +13,8 @@ from typing import Any
 
 import jsonschema_rs
 
-from contract_tests.causes import Rule, rules_broken
-from contract_tests.spec import json_type, load_spec, resolved, schema_validator
+from contract_tests.values.causes import Rule, rules_broken
+from contract_tests.values.spec import json_type, load_spec, resolved, schema_validator
 
 # Values of the wrong JSON type, for a field whose schema declares none of their types.
 WRONG_TYPE_CANDIDATES: list[Any] = ["60", "true", 0, 1, 7, 1.5, True, None, ["x"], {"x": 1}]

@@ -9,15 +9,30 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from contract_tests.causes import (
+from contract_tests.values.causes import (
     Provenance,
     answer_component,
     status_provenance,
     status_rule_fingerprint,
     undocumented_status_fingerprint,
 )
-from contract_tests.safety import Exchange
-from contract_tests.spec import AUTH_FAILURE, status_for
+from contract_tests.values.spec import AUTH_FAILURE, status_for
+
+RUN_TOKEN = "Bearer $BOLNA_API_KEY"  # the run's own token, as reports write it
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and its answer, kept for the report's reproduction steps."""
+
+    method: str
+    url: str
+    request_body: bytes
+    status: int | None
+    response_body: bytes
+    # The Authorization header as sent (None: none); the default stands for the run's own token.
+    authorization: str | None = RUN_TOKEN
+
 
 Severity = Literal["failure", "warning", "defect"]
 # breaking: the API does not do what the spec promises; looser: it accepts what the spec forbids;
@@ -153,9 +168,6 @@ def _union(first: list[Any], second: list[Any]) -> list[Any]:
         if item not in out:
             out.append(item)
     return out
-
-
-RUN_TOKEN = "Bearer $BOLNA_API_KEY"  # the run's own token, as reports write it
 
 
 class Scrubber:

@@ -9,7 +9,8 @@ from typing import Any
 from schemathesis.core.failures import AcceptedNegativeData, ServerError
 from schemathesis.openapi.checks import JsonSchemaError, RejectedPositiveData, UndefinedStatusCode
 
-from contract_tests.causes import (
+from contract_tests.findings.findings import Finding, Kind, undocumented_status
+from contract_tests.values.causes import (
     Provenance,
     Rule,
     field_at,
@@ -23,7 +24,6 @@ from contract_tests.causes import (
     rules_broken,
     stricter_fingerprint,
 )
-from contract_tests.findings import Finding, Kind, undocumented_status
 
 
 def failures_of(error: BaseException) -> list[BaseException]:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from contract_tests.model import CREDENTIALS, PATCHABLE
+from contract_tests.values.model import CREDENTIALS, PATCHABLE
 
 # Every field a PATCH can put back, except the credentials: a password cannot be read back, so the
 # suite never sends one to an existing trunk.

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from contract_tests.causes import Provenance, provenance_of
-from contract_tests.spec import merged_state_rules
+from contract_tests.values.causes import Provenance, provenance_of
+from contract_tests.values.spec import merged_state_rules
 
 GATEWAY_DEFAULTS = {"port": 5060, "priority": 1}
 PATCHABLE = frozenset(

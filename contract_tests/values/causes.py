@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from contract_tests.spec import AUTH_FAILURE, load_spec, resolved, schema_validator
+from contract_tests.values.spec import AUTH_FAILURE, load_spec, resolved, schema_validator
 
 SCHEMAS = ("components", "schemas")
 # Answer schemas of the spec a new status's body may be, simplest first.
