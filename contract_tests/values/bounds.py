@@ -58,6 +58,38 @@ class Bound:
         }
 
 
+class _Prober:
+    """`accepts(value)` within the probe limit; None (and why, in `stopped`) ends the search."""
+
+    def __init__(self, accepts: Callable[[int], bool | None], max_probes: int) -> None:
+        self.accepts = accepts
+        self.max_probes = max_probes
+        self.probes = 0
+        self.stopped = ""
+
+    def ask(self, value: int) -> bool | None:
+        answer = None
+        if self.probes < self.max_probes:
+            self.probes += 1
+            answer = self.accepts(value)
+        if answer is None:
+            self.stopped = "request limit" if self.probes >= self.max_probes else "stopped"
+        return answer
+
+    def bisect(self, accepted: int, refused: int) -> tuple[int, int]:
+        """Narrow the gap between an accepted and a refused value to one, or as far as probing goes."""
+        while abs(refused - accepted) > 1:
+            middle = (accepted + refused) // 2
+            answer = self.ask(middle)
+            if answer is None:
+                break
+            if answer:
+                accepted = middle
+            else:
+                refused = middle
+        return accepted, refused
+
+
 def discover(
     keyword: str,
     documented: int,
@@ -74,27 +106,13 @@ def discover(
     """
     if keyword not in UPPER | LOWER:
         raise ValueError(f"no probing for {keyword}")
+    prober = _Prober(accepts, max_probes)
     if inside is not None:
-        return _discover_inwards(keyword, documented, inside, accepts, max_probes)
+        return _discover_inwards(keyword, documented, inside, prober)
     sign = 1 if keyword in UPPER else -1
     ceiling = CEILINGS[keyword]
     # Probe on the distance from the documented bound, so one search serves both directions.
-    known = documented + sign
-    probes = 0
-    last_accepted, first_refused = known, None
-    stopped = ""
-
-    def ask(value: int) -> bool | None:
-        """`accepts(value)` within the probe limit; None (and why, in `stopped`) ends the search."""
-        nonlocal probes, stopped
-        answer = None
-        if probes < max_probes:
-            probes += 1
-            answer = accepts(value)
-        if answer is None:
-            stopped = "request limit" if probes >= max_probes else "stopped"
-        return answer
-
+    last_accepted, first_refused = documented + sign, None
     step = max(1, abs(documented))
     while first_refused is None:
         candidate = last_accepted + sign * step
@@ -102,7 +120,7 @@ def discover(
             candidate = sign * ceiling
         if candidate == last_accepted:
             break  # at the ceiling already
-        answer = ask(candidate)
+        answer = prober.ask(candidate)
         if answer is None:
             break
         if answer:
@@ -110,37 +128,15 @@ def discover(
             step *= 2
         else:
             first_refused = candidate
-    while first_refused is not None and abs(first_refused - last_accepted) > 1:
-        middle = (last_accepted + first_refused) // 2
-        answer = ask(middle)
-        if answer is None:
-            break
-        if answer:
-            last_accepted = middle
-        else:
-            first_refused = middle
-    return Bound(keyword, documented, last_accepted, first_refused, probes, stopped)
+    if first_refused is not None:
+        last_accepted, first_refused = prober.bisect(last_accepted, first_refused)
+    return Bound(keyword, documented, last_accepted, first_refused, prober.probes, prober.stopped)
 
 
-def _discover_inwards(
-    keyword: str, documented: int, inside: int, accepts: Callable[[int], bool | None], max_probes: int
-) -> Bound:
+def _discover_inwards(keyword: str, documented: int, inside: int, prober: _Prober) -> Bound:
     """The same grow-and-bisect search, from the refused `documented` edge towards `inside`."""
     sign = -1 if keyword in UPPER else 1  # the direction of the inside
-    probes = 0
     first_refused, last_accepted = documented, None
-    stopped = ""
-
-    def ask(value: int) -> bool | None:
-        nonlocal probes, stopped
-        answer = None
-        if probes < max_probes:
-            probes += 1
-            answer = accepts(value)
-        if answer is None:
-            stopped = "request limit" if probes >= max_probes else "stopped"
-        return answer
-
     # A 64th of the range first: a few doublings reach the other bound, and the bisection after
     # them stays within the request limit even for the widest range.
     step = max(1, abs(documented - inside) // 64)
@@ -149,9 +145,9 @@ def _discover_inwards(
         if (candidate - inside) * sign > 0:
             candidate = inside
         if candidate == first_refused:
-            stopped = stopped or f"refused down to {inside:,}, the other bound"
+            prober.stopped = prober.stopped or f"refused down to {inside:,}, the other bound"
             break
-        answer = ask(candidate)
+        answer = prober.ask(candidate)
         if answer is None:
             break
         if answer:
@@ -159,15 +155,7 @@ def _discover_inwards(
         else:
             first_refused = candidate
             step *= 2
-    while last_accepted is not None and abs(first_refused - last_accepted) > 1:
-        middle = (last_accepted + first_refused) // 2
-        answer = ask(middle)
-        if answer is None:
-            break
-        if answer:
-            last_accepted = middle
-        else:
-            first_refused = middle
     if last_accepted is None:
-        return Bound(keyword, documented, inside, first_refused, probes, stopped or "nothing accepted")
-    return Bound(keyword, documented, last_accepted, first_refused, probes, stopped)
+        return Bound(keyword, documented, inside, first_refused, prober.probes, prober.stopped or "nothing accepted")
+    last_accepted, first_refused = prober.bisect(last_accepted, first_refused)
+    return Bound(keyword, documented, last_accepted, first_refused, prober.probes, prober.stopped)
