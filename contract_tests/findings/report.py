@@ -104,22 +104,32 @@ class RunSummary:
 
 
 def write_reports(summary: RunSummary, directory: Path, scrub: Callable[[str], str]) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    patch = directory / PATCH_NAME
-    if summary.patch:
-        patch.write_text(scrub(summary.patch), encoding="utf-8")
-        written.append(patch)
-    else:
-        patch.unlink(missing_ok=True)  # an earlier run's patch would not fit this run's findings
-    for name, text in (("drift.json", as_json(summary)), ("drift.md", as_markdown(summary))):
-        path = directory / name
-        path.write_text(scrub(text), encoding="utf-8")
-        written.append(path)
+    texts = {"drift.json": as_json(summary), "drift.md": as_markdown(summary)}
+    written = write_report_files(directory, scrub, texts, PATCH_NAME, summary.patch)
     junit = directory / "junit.xml"
     if junit.exists():
         junit.write_text(scrub(junit.read_text(encoding="utf-8")), encoding="utf-8")
         written.append(junit)
+    return written
+
+
+def write_report_files(
+    directory: Path, scrub: Callable[[str], str], texts: dict[str, str], patch_name: str, patch_text: str
+) -> list[Path]:
+    """Write each report scrubbed of secrets, and the spec patch when there is one (an earlier
+    run's patch is removed: it would not fit this run's findings)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    patch = directory / patch_name
+    if patch_text:
+        patch.write_text(scrub(patch_text), encoding="utf-8")
+        written.append(patch)
+    else:
+        patch.unlink(missing_ok=True)
+    for name, text in texts.items():
+        path = directory / name
+        path.write_text(scrub(text), encoding="utf-8")
+        written.append(path)
     return written
 
 

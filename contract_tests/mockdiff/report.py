@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from itertools import groupby
 from pathlib import Path
 
-from contract_tests.findings.report import retry_reasons
+from contract_tests.findings.report import retry_reasons, write_report_files
 from contract_tests.findings.suggestions import Suggestion
 from contract_tests.mockdiff.compare import Difference, Wording
 from contract_tests.mockdiff.steps import Step
@@ -76,19 +76,8 @@ class DiffSummary:
 
 
 def write_reports(summary: DiffSummary, directory: Path, scrub: Callable[[str], str]) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    patch = directory / PATCH_NAME
-    if summary.patch:
-        patch.write_text(scrub(summary.patch), encoding="utf-8")
-        written.append(patch)
-    else:
-        patch.unlink(missing_ok=True)  # an earlier run's patch would not fit this run's differences
-    for name, text in (("mock-diff.json", as_json(summary)), ("mock-diff.md", as_markdown(summary))):
-        path = directory / name
-        path.write_text(scrub(text), encoding="utf-8")
-        written.append(path)
-    return written
+    texts = {"mock-diff.json": as_json(summary), "mock-diff.md": as_markdown(summary)}
+    return write_report_files(directory, scrub, texts, PATCH_NAME, summary.patch)
 
 
 def as_json(summary: DiffSummary) -> str:
