@@ -193,12 +193,7 @@ def _looser(
         detail += f"\nMeasured: {measured}."
     shortest = min(seen, key=lambda pair: len(json.dumps(pair[0])))[1]
     evidence: dict[str, Any] = {
-        "rule": {
-            "component": rule.component,
-            "path": rule.path,
-            "keyword": rule.keyword,
-            "documented": rule.documented,
-        },
+        "rule": rule.as_evidence(),
         "accepted": [_short(value, 80) for value in values],
     }
     if isinstance(bound, Bound):
@@ -460,12 +455,7 @@ def _stricter(
     if isinstance(bound, Bound) or bound:
         detail += f"\nMeasured: {measured}."
     evidence: dict[str, Any] = {
-        "rule": {
-            "component": rule.component,
-            "path": rule.path,
-            "keyword": rule.keyword,
-            "documented": rule.documented,
-        },
+        "rule": rule.as_evidence(),
         "refused": [_short(edge.value, 80) for edge, _ in seen],
     }
     if isinstance(bound, Bound):

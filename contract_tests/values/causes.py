@@ -53,6 +53,10 @@ class Rule:
     def provenance(self) -> Provenance:
         return provenance_of(schema_at(self.component, self.path))
 
+    def as_evidence(self) -> dict[str, Any]:
+        """The rule as drift.json's evidence names it."""
+        return {"component": self.component, "path": self.path, "keyword": self.keyword, "documented": self.documented}
+
     def describe(self) -> str:
         where = self.component + (self.path.replace("/properties/", ".").replace("/items", "[]") if self.path else "")
         return f"{where} {self.keyword} {json.dumps(self.documented, ensure_ascii=False)}"
