@@ -86,8 +86,8 @@ def _run_in_forked_process(reports: Path, args: tuple[str, ...], env: dict[str, 
         process.join()
         raise subprocess.TimeoutExpired(["bolna-contract", *args], timeout)
     seconds = time.monotonic() - started
-    read = ((output / name).read_text(encoding="utf-8") for name in ("stdout", "stderr"))
-    run = ContractRun(process.exitcode, *read, seconds, reports)
+    stdout, stderr = ((output / name).read_text(encoding="utf-8") for name in ("stdout", "stderr"))
+    run = ContractRun(process.exitcode, stdout, stderr, seconds, reports)
     shutil.rmtree(output)
     return run
 
