@@ -86,6 +86,8 @@ def _run_in_forked_process(reports: Path, args: tuple[str, ...], env: dict[str, 
         process.join()
         raise subprocess.TimeoutExpired(["bolna-contract", *args], timeout)
     seconds = time.monotonic() - started
+    if not (output / "stderr").exists():  # e.g. the parent's __main__ could not be imported again
+        raise RuntimeError(f"the forked bolna-contract ended (exit {process.exitcode}) before it began")
     stdout, stderr = ((output / name).read_text(encoding="utf-8") for name in ("stdout", "stderr"))
     run = ContractRun(process.exitcode, stdout, stderr, seconds, reports)
     shutil.rmtree(output)
