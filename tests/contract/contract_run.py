@@ -49,10 +49,16 @@ def contract_environment(reports: Path, env: dict[str, str] | None = None) -> di
 
 def run_contract(reports: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 300) -> ContractRun:
     environment = contract_environment(reports, env)
-    if "CONTRACT_SPEC" in environment or "CONTRACT_SPEC" in os.environ:
-        # The spec's path is read once, at import: a run on another spec imports the kit afresh.
-        return _run_in_new_interpreter(reports, args, environment, timeout)
-    return _run_in_forked_process(reports, args, environment, timeout)
+    if forkable(environment):
+        return _run_in_forked_process(reports, args, environment, timeout)
+    return _run_in_new_interpreter(reports, args, environment, timeout)
+
+
+def forkable(environment: dict[str, str]) -> bool:
+    """Whether a run with this environment may be forked from the kit imported once (`ForkedContract`).
+
+    The spec's path is read at import (CONTRACT_SPEC): a run on another spec imports the kit afresh."""
+    return "CONTRACT_SPEC" not in environment and "CONTRACT_SPEC" not in os.environ
 
 
 def _run_in_new_interpreter(reports: Path, args: tuple[str, ...], env: dict[str, str], timeout: float) -> ContractRun:
@@ -70,28 +76,57 @@ def _run_in_new_interpreter(reports: Path, args: tuple[str, ...], env: dict[str,
 
 
 def _run_in_forked_process(reports: Path, args: tuple[str, ...], env: dict[str, str], timeout: float) -> ContractRun:
-    """The same run in a process forked from one that has imported the kit already.
-
-    A process of its own all the same: its own environment, working folder, signal handlers and
-    file descriptors 1 and 2 (so whatever writes there, the kit or a library, is seen), and the
-    CLI's exit code as its own. Importing the kit is most of a short run's cost, paid here once.
-    """
     output = Path(tempfile.mkdtemp(prefix="contract-output-"))
-    process = _FORKSERVER.Process(target=_bolna_contract, args=(list(args), env, output))
     started = time.monotonic()
-    process.start()
-    process.join(timeout)
-    if process.exitcode is None:
+    process = ForkedContract(list(args), env, output)
+    try:
+        code = process.wait(timeout)
+    except subprocess.TimeoutExpired:
         process.kill()
-        process.join()
-        raise subprocess.TimeoutExpired(["bolna-contract", *args], timeout)
+        process.wait()
+        raise
     seconds = time.monotonic() - started
     if not (output / "stderr").exists():  # e.g. the parent's __main__ could not be imported again
-        raise RuntimeError(f"the forked bolna-contract ended (exit {process.exitcode}) before it began")
+        raise RuntimeError(f"the forked bolna-contract ended (exit {code}) before it began")
     stdout, stderr = ((output / name).read_text(encoding="utf-8") for name in ("stdout", "stderr"))
-    run = ContractRun(process.exitcode, stdout, stderr, seconds, reports)
     shutil.rmtree(output)
-    return run
+    return ContractRun(code, stdout, stderr, seconds, reports)
+
+
+class ForkedContract:
+    """`bolna-contract ARGS` in a process forked from one that has imported the kit already, with
+    the part of `subprocess.Popen` the tests use.
+
+    A process of its own all the same: its own environment, working folder, signal handlers and
+    file descriptors 1 and 2 (files in `output`, so whatever writes there, the kit or a library,
+    is seen), and the CLI's exit code as its own (minus the signal that killed it). Importing the
+    kit is most of a short run's cost, paid here once. Not for a test that reads the process's
+    command line or initial environment from /proc: those are the fork server's.
+    """
+
+    def __init__(self, args: list[str], env: dict[str, str], output: Path) -> None:
+        self._process = _FORKSERVER.Process(target=_bolna_contract, args=(args, env, output))
+        self._process.start()
+
+    @property
+    def pid(self) -> int:
+        assert self._process.pid is not None
+        return self._process.pid
+
+    def poll(self) -> int | None:
+        return self._process.exitcode
+
+    def wait(self, timeout: float | None = None) -> int:
+        self._process.join(timeout)
+        if self._process.exitcode is None:
+            raise subprocess.TimeoutExpired(["bolna-contract"], timeout or 0)
+        return self._process.exitcode
+
+    def send_signal(self, signum: int) -> None:
+        os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self._process.kill()
 
 
 def _bolna_contract(args: list[str], env: dict[str, str], output: Path) -> None:
