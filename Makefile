@@ -18,9 +18,12 @@ export PATH := $(BIN):$(PATH)
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
+# uv (pinned in constraints.txt) installs in seconds what takes pip most of a minute; pip is the fallback.
 $(VENV_STAMP): pyproject.toml constraints.txt generated/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e generated -e '.[dev]'
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt uv \
+	  && $(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -c constraints.txt -e generated -e '.[dev]' \
+	  || $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e generated -e '.[dev]'
 	@touch $@
 
 venv: $(VENV_STAMP) ## Create or update .venv with the pinned Python dependencies
@@ -38,7 +41,7 @@ generate: $(VENV_STAMP) ## Regenerate generated/ from openapi.yaml: only changed
 check-generated: $(VENV_STAMP) ## Fail when generated/ differs from what openapi.yaml produces
 	@$(BIN)/python scripts/check_generated.py
 
-lint-spec: $(VENV_STAMP) ## Validate openapi.yaml (openapi-spec-validator, then Spectral)
+lint-spec: $(VENV_STAMP) node ## Validate openapi.yaml (openapi-spec-validator, then Spectral)
 	@scripts/lint-spec openapi.yaml
 
 lint: $(VENV_STAMP) ## Ruff and mypy --strict on the kit, mypy --strict on the generated client
@@ -61,18 +64,22 @@ dist: $(VENV_STAMP) ## Build the client (wheel, sdist) and the kit (wheel: mock,
 	@$(BIN)/python scripts/dist.py
 
 # The checks of `make test` share nothing (each test has its own ports and folders), so they run
-# side by side: the lints and the docs beside the tests, which pytest-xdist spreads over every
-# core, and the selftest's runs. Each check's output is shown whole when it ends; --keep-going
-# reports every failing check, not only the first.
+# side by side: the lints and the docs beside the tests, which pytest-xdist spreads over the
+# cores, and the selftest's runs. Each starts once what it needs is installed (most need only
+# .venv; pytest and lint-spec wait for node_modules too). Each check's output is shown whole
+# when it ends; --keep-going reports every failing check, not only the first.
 CHECKS := pytest selftest lint lint-spec check-generated docs actionlint
 TEST_JOBS ?= $(words $(CHECKS))
 
 test: ## Everything CI runs: lints, freshness, docs, pytest and selftest, side by side
-	@$(MAKE) --no-print-directory --silent --jobs=2 $(VENV_STAMP) node
 	@$(MAKE) --no-print-directory --jobs=$(TEST_JOBS) --output-sync=target --keep-going $(CHECKS)
 
-pytest: $(VENV_STAMP) ## The kit's tests, on every core (pytest-xdist); PYTEST_ARGS adds options
-	@$(BIN)/pytest -n $(or $(PYTEST_WORKERS),auto) --dist loadgroup $(PYTEST_ARGS)
+# Most tests spend much of their time waiting on a served mock or a `bolna-contract` process,
+# so two pytest-xdist workers per core keep the cores busy where one would leave them idle.
+PYTEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(2 * (os.cpu_count() or 1))')
+
+pytest: $(VENV_STAMP) node ## The kit's tests, two workers per core (pytest-xdist); PYTEST_ARGS adds options
+	@$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 selftest: $(VENV_STAMP) ## The suite must catch every drift scenario of the mock and pass the clean mock
 	@$(BIN)/python scripts/selftest.py

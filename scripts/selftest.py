@@ -10,13 +10,17 @@ nothing: the scenario is the only difference. Writes reports/selftest.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
+import multiprocessing
 import os
-import subprocess
+import signal
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from mock_api.scenarios import SCENARIOS  # noqa: E402
+
+RUN_TIME_LIMIT = 600  # seconds
 
 
 @dataclass(frozen=True)
@@ -39,31 +45,65 @@ class Outcome:
         return self.code == 1 and bool(self.caught_by)
 
 
-def run_suite(scenario: str | None, profile: str, scratch: Path, *, fail_fast: bool) -> Outcome:
+def run_suite(pool: Executor, scenario: str | None, profile: str, scratch: Path, *, fail_fast: bool) -> Outcome:
     reports = scratch / (scenario or "clean")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOLNA_", "CONTRACT_"))}
-    env |= {"CONTRACT_PROFILE": profile, "CONTRACT_REPORTS": str(reports)}
-    command = [sys.executable, "-m", "contract_tests.cli", "--quiet"]
-    command += ["--scenario", scenario] if scenario else []
-    command += ["--fail-fast"] if fail_fast else []
+    settings = {"CONTRACT_PROFILE": profile, "CONTRACT_REPORTS": str(reports)}
+    arguments = ["--quiet", *(["--scenario", scenario] if scenario else []), *(["--fail-fast"] if fail_fast else [])]
     started = time.monotonic()
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
+    try:
+        code, stderr = pool.submit(bolna_contract, arguments, settings).result()
+    except BrokenProcessPool:  # killed, e.g. by its time limit
+        code, stderr = -1, f"the run was killed after {time.monotonic() - started:.0f} s"
     wall = time.monotonic() - started
     try:
         drift = json.loads((reports / "drift.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        last = (result.stderr.strip().splitlines() or ["no drift.json"])[-1]
-        return Outcome(scenario or "(clean)", result.returncode, wall, "", last[:120])
+        last = (stderr.strip().splitlines() or ["no drift.json"])[-1]
+        return Outcome(scenario or "(clean)", code, wall, "", last[:120])
     failures = [f for f in drift["findings"] if f["severity"] == "failure"]
     first = failures[0] if failures else None
     seconds = drift.get("first_failure_seconds") or wall
     return Outcome(
         scenario or "(clean)",
-        result.returncode,
+        code,
         seconds,
         first["check"] if first else "",
         first["title"][:100] if first else "",
     )
+
+
+def bolna_contract(arguments: list[str], settings: dict[str, str]) -> tuple[int, str]:
+    """`bolna-contract ARGUMENTS` with these settings alone: its exit code and what it wrote to stderr.
+
+    Runs in a worker of its own, forked from a server that imported the kit once, so 50 runs do
+    not import it 50 times; each worker runs one scenario and ends (see `runs_in_fresh_workers`).
+    """
+    signal.alarm(RUN_TIME_LIMIT)  # a run that hangs is killed, not waited for
+    os.chdir(ROOT)
+    os.environ.update(settings)
+    from contract_tests.cli import main as cli
+
+    stderr = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(stderr):
+        try:
+            code = cli(arguments)
+        except Exception as error:  # what a separate process would print before exit 1
+            print(f"{type(error).__name__}: {error}", file=sys.stderr)
+            code = 1
+    return code, stderr.getvalue()
+
+
+def runs_in_fresh_workers(jobs: int) -> ProcessPoolExecutor:
+    """Worker processes that each run one scenario, forked from a server holding the imported kit.
+
+    They inherit this environment, read once at import (`CONTRACT_SPEC`), so none of the caller's
+    own settings reaches them: each run has the settings of its scenario alone.
+    """
+    for name in [name for name in os.environ if name.startswith(("BOLNA_", "CONTRACT_"))]:
+        del os.environ[name]
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["contract_tests.cli"])
+    return ProcessPoolExecutor(max(1, jobs), mp_context=context, max_tasks_per_child=1)
 
 
 def as_markdown(clean: Outcome, outcomes: list[Outcome], profile: str) -> str:
@@ -98,10 +138,16 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"selftest: unknown scenarios: {', '.join(unknown)}", file=sys.stderr)
         return 2
-    with tempfile.TemporaryDirectory(prefix="selftest-") as scratch, ThreadPoolExecutor(max(1, args.jobs)) as pool:
+    with (
+        tempfile.TemporaryDirectory(prefix="selftest-") as scratch,
+        runs_in_fresh_workers(args.jobs) as workers,
+        ThreadPoolExecutor(max(1, args.jobs)) as waiting,
+    ):
         # The clean run is the longest (no --fail-fast): started first, beside the scenarios.
-        clean_run = pool.submit(run_suite, None, args.profile, Path(scratch), fail_fast=False)
-        outcomes = list(pool.map(lambda n: run_suite(n, args.profile, Path(scratch), fail_fast=True), names))
+        clean_run = waiting.submit(run_suite, workers, None, args.profile, Path(scratch), fail_fast=False)
+        outcomes = list(
+            waiting.map(lambda n: run_suite(workers, n, args.profile, Path(scratch), fail_fast=True), names)
+        )
         clean = clean_run.result()
     report = as_markdown(clean, outcomes, args.profile)
     args.report.parent.mkdir(parents=True, exist_ok=True)

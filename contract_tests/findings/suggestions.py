@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from contract_tests.findings.findings import Finding
-from contract_tests.values.spec import MERGED_STATE_RULES, TRUNK_PATH
+from contract_tests.values.spec import MERGED_STATE_RULES, TRUNK_PATH, YAML_LOADER
 
 BOUND_KEYWORDS = frozenset({"maxLength", "maxItems", "maximum", "minimum"})
 FLOOR_KEYWORDS = frozenset({"minLength", "minItems"})
@@ -44,7 +44,7 @@ class SpecEdit:
 
     def __post_init__(self) -> None:
         self.lines = self.text.splitlines()
-        self.root = yaml.compose(self.text)
+        self.root = yaml.compose(self.text, Loader=YAML_LOADER)
 
     def result(self) -> str:
         out: list[str] = []
@@ -391,7 +391,7 @@ def suggest(findings: list[Finding], spec_path: Path) -> tuple[str, list[Suggest
     if not any(_calibrates(finding) for finding in findings):
         return "", []  # nothing to absorb: the spec is not even read
     text = spec_path.read_text(encoding="utf-8")
-    spec = yaml.safe_load(text)
+    spec = yaml.load(text, Loader=YAML_LOADER)
     edit = SpecEdit(text)
     suggestions = []
     for finding in findings:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import secrets
 import time
-import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -44,7 +43,7 @@ from contract_tests.live.safety import (
     TrunkLedger,
 )
 from contract_tests.live.settings import ConfigError, Settings
-from contract_tests.live.transports import BudgetTransport, ClientTransport, RetryTransport
+from contract_tests.live.transports import BudgetTransport, InProcessTransport, RetryTransport
 from contract_tests.live.wsgi_bridge import wsgi_app
 from contract_tests.observers.answers import AnswerChecks
 from contract_tests.observers.undocumented import UndocumentedFields
@@ -114,7 +113,7 @@ def open_target(settings: Settings) -> Target:
     ledger = TrunkLedger(given_trunk=settings.trunk_id)
     if settings.base_url is None:
         token = secrets.token_urlsafe(16)
-        base: httpx.BaseTransport = ClientTransport(_in_process_mock(token, settings.scenario))
+        base: httpx.BaseTransport = _in_process_mock(token, settings.scenario)
         description = "embedded mock (in-process)" + (
             f", drift scenario {settings.scenario}" if settings.scenario else ""
         )
@@ -159,18 +158,12 @@ def open_target(settings: Settings) -> Target:
     return target
 
 
-def _in_process_mock(token: str, scenario: str | None) -> httpx.Client:
-    """The embedded mock behind Starlette's TestClient: a sync `httpx.Client` over ASGI."""
-    with warnings.catch_warnings():
-        # Starlette 1.x suggests httpx2 for its TestClient; the generated client needs httpx.
-        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-        from starlette.testclient import TestClient
-
+def _in_process_mock(token: str, scenario: str | None) -> InProcessTransport:
+    """The embedded mock, answering in this process."""
     from mock_api.app import create_app
 
     # The same spec the suite reads (CONTRACT_SPEC), so an edited copy moves the mock with it.
-    app = create_app(token=token, scenario=scenario, spec=SPEC_PATH)
-    return TestClient(app, base_url=MOCK_BASE_URL, raise_server_exceptions=False)
+    return InProcessTransport(create_app(token=token, scenario=scenario, spec=SPEC_PATH))
 
 
 def _preflight(target: Target) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ import httpx
 from contract_tests.findings.findings import Exchange
 from contract_tests.live.safety import CLEAN_UP, TRUNKS_PATH
 from contract_tests.live.target import Target
+from contract_tests.live.transports import InProcessTransport
 from contract_tests.mockdiff.compare import Answer, Difference, Labels, both_succeeded, changes_state, compare
 from contract_tests.mockdiff.steps import ROUTES, UNKNOWN, Step
 from contract_tests.mockdiff.values import NAME, PASSWORD
@@ -61,19 +61,14 @@ def _states_part(live: Answer, mock: Answer, differences: list[Difference]) -> b
 
 @contextmanager
 def fresh_mock() -> Iterator[httpx.Client]:
-    """A new in-process mock with an empty store, behind Starlette's TestClient (a sync httpx.Client)."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-        from starlette.testclient import TestClient
-
+    """A new in-process mock with an empty store, behind a sync `httpx.Client`."""
     from mock_api.app import create_app
 
     token = secrets.token_urlsafe(16)
     # The mock follows the spec the suite reads (CONTRACT_SPEC), as the embedded target does.
     app = create_app(token=token, spec=SPEC_PATH)
-    client = TestClient(app, base_url=MOCK_URL, raise_server_exceptions=False)
-    client.headers["Authorization"] = f"Bearer {token}"
-    with client:
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(transport=InProcessTransport(app), base_url=MOCK_URL, headers=headers) as client:
         yield client
 
 

@@ -24,6 +24,8 @@ from jsonschema.exceptions import ValidationError, best_match  # type: ignore[im
 from openapi_spec_validator import validate
 from openapi_spec_validator.shortcuts import get_validator_cls
 
+from contract_tests.values.spec import YAML_LOADER
+
 MAX_MESSAGE = 300
 JsonPath = list[str | int]
 
@@ -58,8 +60,7 @@ def _first_problem(path: Path) -> Problem | None:
         return Problem("no such file")
     try:
         text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        document = yaml.safe_load(text)
+        root, document = _parsed(text)
     except UnicodeDecodeError as error:
         return Problem(f"not UTF-8 text ({error.reason})")
     except yaml.MarkedYAMLError as error:
@@ -74,6 +75,15 @@ def _first_problem(path: Path) -> Problem | None:
     if structural:
         return structural
     return _validator_problem(root, document, path)
+
+
+def _parsed(text: str) -> tuple[yaml.Node | None, object]:
+    """The node tree (which knows lines) and the data of `text`."""
+    try:
+        return yaml.compose(text, Loader=YAML_LOADER), yaml.load(text, Loader=YAML_LOADER)
+    except yaml.YAMLError:
+        # Read again by the pure-Python parser, whose words the one-line syntax errors show.
+        return yaml.compose(text, Loader=yaml.SafeLoader), yaml.safe_load(text)
 
 
 def _yaml_syntax_problem(error: yaml.MarkedYAMLError) -> Problem:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,17 +48,102 @@ def contract_environment(reports: Path, env: dict[str, str] | None = None) -> di
 
 
 def run_contract(reports: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 300) -> ContractRun:
+    environment = contract_environment(reports, env)
+    if forkable(environment):
+        return _run_in_forked_process(reports, args, environment, timeout)
+    return _run_in_new_interpreter(reports, args, environment, timeout)
+
+
+def forkable(environment: dict[str, str]) -> bool:
+    """Whether a run with this environment may be forked from the kit imported once (`ForkedContract`).
+
+    The spec's path is read at import (CONTRACT_SPEC): a run on another spec imports the kit afresh."""
+    return "CONTRACT_SPEC" not in environment and "CONTRACT_SPEC" not in os.environ
+
+
+def _run_in_new_interpreter(reports: Path, args: tuple[str, ...], env: dict[str, str], timeout: float) -> ContractRun:
     started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-m", "contract_tests.cli", *args],
         cwd=ROOT,
-        env=contract_environment(reports, env),
+        env=env,
         capture_output=True,
         text=True,
         timeout=timeout,
         check=False,
     )
     return ContractRun(result.returncode, result.stdout, result.stderr, time.monotonic() - started, reports)
+
+
+def _run_in_forked_process(reports: Path, args: tuple[str, ...], env: dict[str, str], timeout: float) -> ContractRun:
+    output = Path(tempfile.mkdtemp(prefix="contract-output-"))
+    started = time.monotonic()
+    process = ForkedContract(list(args), env, output)
+    try:
+        code = process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        raise
+    seconds = time.monotonic() - started
+    if not (output / "stderr").exists():  # e.g. the parent's __main__ could not be imported again
+        raise RuntimeError(f"the forked bolna-contract ended (exit {code}) before it began")
+    stdout, stderr = ((output / name).read_text(encoding="utf-8") for name in ("stdout", "stderr"))
+    shutil.rmtree(output)
+    return ContractRun(code, stdout, stderr, seconds, reports)
+
+
+class ForkedContract:
+    """`bolna-contract ARGS` in a process forked from one that has imported the kit already, with
+    the part of `subprocess.Popen` the tests use.
+
+    A process of its own all the same: its own environment, working folder, signal handlers and
+    file descriptors 1 and 2 (files in `output`, so whatever writes there, the kit or a library,
+    is seen), and the CLI's exit code as its own (minus the signal that killed it). Importing the
+    kit is most of a short run's cost, paid here once. Not for a test that reads the process's
+    command line or initial environment from /proc: those are the fork server's.
+    """
+
+    def __init__(self, args: list[str], env: dict[str, str], output: Path) -> None:
+        self._process = _FORKSERVER.Process(target=_bolna_contract, args=(args, env, output))
+        self._process.start()
+
+    @property
+    def pid(self) -> int:
+        assert self._process.pid is not None
+        return self._process.pid
+
+    def poll(self) -> int | None:
+        return self._process.exitcode
+
+    def wait(self, timeout: float | None = None) -> int:
+        self._process.join(timeout)
+        if self._process.exitcode is None:
+            raise subprocess.TimeoutExpired(["bolna-contract"], timeout or 0)
+        return self._process.exitcode
+
+    def send_signal(self, signum: int) -> None:
+        os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self._process.kill()
+
+
+def _bolna_contract(args: list[str], env: dict[str, str], output: Path) -> None:
+    os.chdir(ROOT)
+    os.environ.clear()
+    os.environ.update(env)
+    for descriptor, name in ((1, "stdout"), (2, "stderr")):
+        file = os.open(output / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        os.dup2(file, descriptor)
+        os.close(file)
+    from contract_tests.cli import main
+
+    sys.exit(main(args))
+
+
+_FORKSERVER = multiprocessing.get_context("forkserver")
+_FORKSERVER.set_forkserver_preload(["contract_tests.cli"])
 
 
 def startup_seconds(reports: Path) -> float:

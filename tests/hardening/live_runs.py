@@ -14,7 +14,7 @@ from typing import Any
 
 from contract_tests.live.lease import LeaseMark, lease_marks
 from contract_tests.live.safety import NAME_PREFIX, TRUNKS_PATH
-from tests.contract.contract_run import ROOT, ContractRun, contract_environment
+from tests.contract.contract_run import ROOT, ContractRun, ForkedContract, contract_environment, forkable
 from tests.fixtures.fault_proxy import RequestFilter, json_field, with_token
 from tests.fixtures.served_mock import ServedMock
 
@@ -32,7 +32,7 @@ def live_env(base_url: str, token: str, **extra: str) -> dict[str, str]:
 
 @dataclass
 class RunningContract:
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[bytes] | ForkedContract
     reports: Path
     output: Path  # stdout and stderr go to files: a pipe nobody reads could stall the run
     started: float
@@ -41,9 +41,11 @@ class RunningContract:
         self.process.send_signal(signum)
 
     def command_line(self) -> str:
+        assert isinstance(self.process, subprocess.Popen), "a forked run's command line is the fork server's"
         return Path(f"/proc/{self.process.pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
 
     def environment(self) -> str:
+        assert isinstance(self.process, subprocess.Popen), "a forked run's initial environment is the fork server's"
         return Path(f"/proc/{self.process.pid}/environ").read_bytes().replace(b"\0", b"\n").decode()
 
     def finish(self, timeout: float = 120) -> ContractRun:
@@ -60,15 +62,22 @@ class RunningContract:
         return ContractRun(code, *read, time.monotonic() - self.started, self.reports)
 
 
-def start_contract(workdir: Path, env: dict[str, str], *args: str) -> RunningContract:
-    """`bolna-contract` (quick profile, reports in workdir/reports) started and left running."""
+def start_contract(workdir: Path, env: dict[str, str], *args: str, forked: bool = True) -> RunningContract:
+    """`bolna-contract` (quick profile, reports in workdir/reports) started and left running.
+
+    `forked=False`: a new interpreter, for a test that reads the process's command line or
+    environment (see `ForkedContract`).
+    """
     reports, output = workdir / "reports", workdir / "output"
     output.mkdir(parents=True, exist_ok=True)
+    environment = contract_environment(reports, env)
+    if forked and forkable(environment):
+        return RunningContract(ForkedContract(list(args), environment, output), reports, output, time.monotonic())
     with (output / "stdout").open("wb") as stdout, (output / "stderr").open("wb") as stderr:
         process = subprocess.Popen(
             [sys.executable, "-m", "contract_tests.cli", *args],
             cwd=ROOT,
-            env=contract_environment(reports, env),
+            env=environment,
             stdout=stdout,
             stderr=stderr,
         )

@@ -71,7 +71,7 @@ def test_no_token_or_password_is_shown_or_written(
     drift = ("--scenario", scenario) if scenario else ()
     with serve_mock(*drift, token=TOKEN) as served:
         proxy = fault_proxy(served.base_url)
-        running = start_contract(tmp_path / "run", {"BOLNA_BASE_URL": proxy.base_url, **credentials})
+        running = start_contract(tmp_path / "run", {"BOLNA_BASE_URL": proxy.base_url, **credentials}, forked=False)
         wait_until(lambda: len(proxy.seen) > 20, "the run is under way")
         command_line, environment = running.command_line(), running.environment()
         run = running.finish()

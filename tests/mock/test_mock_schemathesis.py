@@ -29,8 +29,10 @@ TOKEN = "schemathesis-token"
 # At least this many generated cases over the whole run; with --slow, at least SLOW_MINIMUM_CASES.
 MINIMUM_CASES = 2000
 SLOW_MINIMUM_CASES = 10_000
-# Examples per operation and phase with --slow (schemathesis.toml says 250): the 8 operations'
-# fuzzed cases alone then pass 10,000.
+# Examples per operation and phase (schemathesis.toml says 250): with the coverage phase's and
+# the stateful phase's cases, 150 per operation pass MINIMUM_CASES; with --slow, the 8 operations'
+# fuzzed cases alone pass 10,000.
+MAX_EXAMPLES = 150
 SLOW_MAX_EXAMPLES = 1_250
 # Stateful scenarios; with the config's `max-steps` each is a short chain of linked calls.
 STATEFUL_SCENARIOS = 50
@@ -54,7 +56,7 @@ def load_schema(*, max_examples: int | None = None) -> BaseSchema:
 
 @pytest.fixture
 def mock_schema(request: pytest.FixtureRequest) -> Iterator[BaseSchema]:
-    yield load_schema(max_examples=SLOW_MAX_EXAMPLES if request.config.getoption("--slow") else None)
+    yield load_schema(max_examples=SLOW_MAX_EXAMPLES if request.config.getoption("--slow") else MAX_EXAMPLES)
 
 
 lazy_schema = schemathesis.pytest.from_fixture("mock_schema")
