@@ -74,11 +74,12 @@ TEST_JOBS ?= $(words $(CHECKS))
 test: ## Everything CI runs: lints, freshness, docs, pytest and selftest, side by side
 	@$(MAKE) --no-print-directory --jobs=$(TEST_JOBS) --output-sync=target --keep-going $(CHECKS)
 
-# Most tests spend much of their time waiting on a served mock or a `bolna-contract` process,
-# so two pytest-xdist workers per core keep the cores busy where one would leave them idle.
-PYTEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(2 * (os.cpu_count() or 1))')
+# Many tests spend part of their time waiting on a served mock or a `bolna-contract` process:
+# one pytest-xdist worker more than the cores keeps them busy (two per core cost more CPU, on
+# two cores, than they won back).
+PYTEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
 
-pytest: $(VENV_STAMP) node ## The kit's tests, two workers per core (pytest-xdist); PYTEST_ARGS adds options
+pytest: $(VENV_STAMP) node ## The kit's tests, one worker per core and one more (pytest-xdist); PYTEST_ARGS adds options
 	@$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 selftest: $(VENV_STAMP) ## The suite must catch every drift scenario of the mock and pass the clean mock
