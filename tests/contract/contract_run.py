@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -76,20 +75,20 @@ def _run_in_new_interpreter(reports: Path, args: tuple[str, ...], env: dict[str,
 
 
 def _run_in_forked_process(reports: Path, args: tuple[str, ...], env: dict[str, str], timeout: float) -> ContractRun:
-    output = Path(tempfile.mkdtemp(prefix="contract-output-"))
-    started = time.monotonic()
-    process = ForkedContract(list(args), env, output)
-    try:
-        code = process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-        raise
-    seconds = time.monotonic() - started
-    if not (output / "stderr").exists():  # e.g. the parent's __main__ could not be imported again
-        raise RuntimeError(f"the forked bolna-contract ended (exit {code}) before it began")
-    stdout, stderr = ((output / name).read_text(encoding="utf-8") for name in ("stdout", "stderr"))
-    shutil.rmtree(output)
+    with tempfile.TemporaryDirectory(prefix="contract-output-") as scratch:
+        output = Path(scratch)
+        started = time.monotonic()
+        process = ForkedContract(list(args), env, output)
+        try:
+            code = process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            raise
+        seconds = time.monotonic() - started
+        if not (output / "stderr").exists():  # e.g. the parent's __main__ could not be imported again
+            raise RuntimeError(f"the forked bolna-contract ended (exit {code}) before it began")
+        stdout, stderr = ((output / name).read_text(encoding="utf-8") for name in ("stdout", "stderr"))
     return ContractRun(code, stdout, stderr, seconds, reports)
 
 
