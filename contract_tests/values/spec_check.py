@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import yaml
@@ -78,12 +79,21 @@ def _first_problem(path: Path) -> Problem | None:
 
 
 def _parsed(text: str) -> tuple[yaml.Node | None, object]:
-    """The node tree (which knows lines) and the data of `text`."""
+    """The node tree (which knows lines) and the data of `text`, from one parse."""
     try:
-        return yaml.compose(text, Loader=YAML_LOADER), yaml.load(text, Loader=YAML_LOADER)
+        return _parsed_by(text, YAML_LOADER)
     except yaml.YAMLError:
         # Read again by the pure-Python parser, whose words the one-line syntax errors show.
-        return yaml.compose(text, Loader=yaml.SafeLoader), yaml.safe_load(text)
+        return _parsed_by(text, yaml.SafeLoader)
+
+
+def _parsed_by(text: str, loader_class: Any) -> tuple[yaml.Node | None, object]:
+    loader = loader_class(text)
+    try:
+        root = loader.get_single_node()
+        return root, None if root is None else loader.construct_document(root)
+    finally:
+        loader.dispose()
 
 
 def _yaml_syntax_problem(error: yaml.MarkedYAMLError) -> Problem:
