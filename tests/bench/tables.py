@@ -1,8 +1,10 @@
-"""The markdown tables of the bench's report, as a test reads them."""
+"""The bench's report as a test reads it: its markdown tables."""
 
 from __future__ import annotations
 
 import re
+
+from bench.report import Results, as_markdown
 
 CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
 
@@ -26,3 +28,11 @@ def assert_well_formed(table: list[str]) -> None:
     assert len(widths) == 1, table
     assert re.fullmatch(r"\|(---\|)+", table[1]), table[1]
     assert len(table) >= 3, "a table with no rows"
+
+
+def first_contact_report(results: Results) -> str:
+    """The bench's markdown report of `results`, whose first-contact section is one well-formed table."""
+    markdown = as_markdown(results)
+    [table] = tables(markdown.split("## First contact", 1)[1])
+    assert_well_formed(table)
+    return markdown

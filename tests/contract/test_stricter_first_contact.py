@@ -20,11 +20,11 @@ import httpx
 import pytest
 
 from bench.first_contact import FirstContact, first_contact_from
-from bench.report import Results, as_json, as_markdown
+from bench.report import Results, as_json
 from contract_tests.values.bounds import MAX_REQUESTS
 from contract_tests.values.causes import status_rule_fingerprint, stricter_fingerprint
 from contract_tests.values.spec import AUTH_FAILURE
-from tests.bench.tables import assert_well_formed, tables
+from tests.bench.tables import first_contact_report
 from tests.contract.contract_run import ContractRun, contract_environment, run_contract
 from tests.contract.test_first_contact import _scratch_copy
 from tests.fixtures.served_mock import ServedMock
@@ -129,9 +129,7 @@ def test_the_bench_reports_it_beside_the_looser_server(first_run: ContractRun) -
     results = Results(command="bench", started_at="now", machine={"CPUs": "2"}, quick=True)
     results.first_contact = FirstContact(symptoms=9, causes={"looser": 4, "additive": 2}, server="looser")
     results.first_contact_stricter = stricter
-    markdown = as_markdown(results)
-    [table] = tables(markdown.split("## First contact", 1)[1])
-    assert_well_formed(table)
+    markdown = first_contact_report(results)
     assert "| measure | looser server | stricter server |" in markdown
     assert f"{stricter.discovery_requests} for 3 bounds" in markdown
     assert json.loads(as_json(results))["first_contact_stricter"]["server"] == "stricter"
