@@ -19,6 +19,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bench.processes import ROOT, clean_env
 from bench.tools import live_settings
@@ -63,6 +64,11 @@ def measure_first_contact(profile: str = "quick", timeout: float = 600, server: 
         )
         wall = time.monotonic() - started
         drift = json.loads((Path(scratch) / "drift.json").read_text(encoding="utf-8"))
+    return first_contact_from(drift, exit_code=result.returncode, wall_seconds=wall, server=server)
+
+
+def first_contact_from(drift: dict[str, Any], *, exit_code: int, wall_seconds: float, server: str) -> FirstContact:
+    """The figures of a first-contact run, from its drift.json."""
     bounds = [f for f in drift["findings"] if "bound" in f.get("evidence", {})]
     return FirstContact(
         symptoms=int(drift["symptoms"]),
@@ -70,7 +76,7 @@ def measure_first_contact(profile: str = "quick", timeout: float = 600, server: 
         discovery_requests=int(drift["discovery_requests"]),
         bounds_measured=len(bounds),
         requests=int(drift["requests"]),
-        wall_seconds=round(wall, 1),
-        exit_code=result.returncode,
+        wall_seconds=round(wall_seconds, 1),
+        exit_code=exit_code,
         server=server,
     )

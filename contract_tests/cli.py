@@ -25,7 +25,7 @@ from contract_tests.findings.baseline import DEFAULT_BASELINE, Baseline, Baselin
 from contract_tests.findings.baseline import load as load_baseline
 from contract_tests.findings.findings import Scrubber
 from contract_tests.findings.night_over_night import PreviousReportError, compare, read_previous
-from contract_tests.findings.report import RunSummary, console_summary, write_reports
+from contract_tests.findings.report import RunSummary, budget_label, console_summary, write_reports
 from contract_tests.findings.suggestions import suggest
 from contract_tests.live.profiles import PROFILES
 from contract_tests.live.safety import RunStoodDown
@@ -60,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             quiet=True if args.quiet else None,
             wait_for_lease=True if args.wait_for_lease else None,
             reports_dir=args.reports,
+            max_examples=args.max_examples,
             scenario=args.scenario,
             baseline=args.baseline,
             previous=args.previous,
@@ -126,6 +127,9 @@ def _parser() -> argparse.ArgumentParser:
         "file", nargs="?", type=Path, help=f"with snapshot: where to write (default {DESIRED_STATE_FILE})"
     )
     parser.add_argument("--profile", choices=sorted(PROFILES), help="budgets (default: $CONTRACT_PROFILE or default)")
+    parser.add_argument("--max-examples", type=_positive, metavar="N",
+                        help="examples each generating check draws, instead of the profile's "
+                        "(or CONTRACT_MAX_EXAMPLES)")  # fmt: skip
     parser.add_argument("--strict", action="store_true", help="fail on additive drift too (or CONTRACT_STRICT=1)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
     parser.add_argument("--reports", type=Path, help="report folder (default: reports/contract)")
@@ -251,7 +255,8 @@ def _run(
     interrupted = False
     if not settings.quiet:
         verb = "calibrating against" if calibrate else "checking"
-        print(f"bolna-contract: {verb} {target.description} (profile {settings.profile})", flush=True)
+        budget = budget_label(settings.profile, settings.max_examples)
+        print(f"bolna-contract: {verb} {target.description} ({budget})", flush=True)
     with _stop_gracefully(target):
         try:
             code = pytest.main(
@@ -271,6 +276,7 @@ def _run(
     summary = RunSummary(
         target=target.description,
         profile=settings.profile,
+        max_examples=settings.max_examples,
         strict=settings.strict,
         requests=target.requests_sent,
         retries=target.retries.retries,

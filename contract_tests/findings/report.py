@@ -48,6 +48,7 @@ class RunSummary:
     seconds: float
     outcomes: dict[str, dict[str, int]]
     findings: list[Finding]
+    max_examples: int | None = None  # --max-examples, when it replaced the profile's examples
     first_failure_seconds: float | None = None
     first_failure_requests: int | None = None  # requests sent when the first failure was seen
     complete: bool = True
@@ -133,6 +134,11 @@ def write_report_files(
     return written
 
 
+def budget_label(profile: str, max_examples: int | None) -> str:
+    """`profile quick`, and the examples when `--max-examples` replaced the profile's."""
+    return f"profile {profile}" + (f", max examples {max_examples}" if max_examples is not None else "")
+
+
 def as_json(summary: RunSummary) -> str:
     document = {
         "verdict": VERDICTS[summary.exit_code],
@@ -140,6 +146,7 @@ def as_json(summary: RunSummary) -> str:
         "complete": summary.complete,
         "target": summary.target,
         "profile": summary.profile,
+        "max_examples": summary.max_examples,
         "strict": summary.strict,
         "requests": summary.requests,
         "retries": summary.retries,
@@ -229,7 +236,8 @@ def as_markdown(summary: RunSummary) -> str:
         f"- Verdict: **{VERDICTS[summary.exit_code]}**"
         + ("" if summary.complete else " (partial run: interrupted or stopped early)"),
         f"- Target: {summary.target}",
-        f"- Profile: {summary.profile}{' (strict: additive drift fails)' if summary.strict else ''}",
+        f"- Profile: {budget_label(summary.profile, summary.max_examples).removeprefix('profile ')}"
+        f"{' (strict: additive drift fails)' if summary.strict else ''}",
         f"- Requests: {summary.requests} ({summary.retries} retried"
         f"{retry_reasons(summary.transient, summary.persistent)}) in {summary.seconds:.1f} s",
         "",

@@ -49,8 +49,18 @@ class UnknownProfile(ValueError):
     pass
 
 
-def budget_for(profile: str, *, live: bool, max_requests: int | None = None, max_rate: float | None = None) -> Budget:
-    """The budget of `profile` for a live or mock target, with optional overrides."""
+def budget_for(
+    profile: str,
+    *,
+    live: bool,
+    max_requests: int | None = None,
+    max_rate: float | None = None,
+    max_examples: int | None = None,
+) -> Budget:
+    """The budget of `profile` for a live or mock target, with optional overrides.
+
+    `max_examples`, like Schemathesis's `--max-examples`, is what every generating check draws:
+    examples per operation and mode, state-machine scenarios and PATCH examples alike."""
     if profile not in PROFILES:
         raise UnknownProfile(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
     budget = PROFILES[profile].live if live else PROFILES[profile].mock
@@ -58,4 +68,8 @@ def budget_for(profile: str, *, live: bool, max_requests: int | None = None, max
         budget = replace(budget, max_requests=max_requests)
     if max_rate is not None:
         budget = replace(budget, max_rate=max_rate or None)
+    if max_examples is not None:
+        budget = replace(
+            budget, fuzz_examples=max_examples, stateful_examples=max_examples, patch_examples=max_examples
+        )
     return budget

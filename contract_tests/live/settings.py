@@ -30,6 +30,7 @@ class Settings:
     scenario: str | None = None  # a drift scenario of the embedded mock
     max_requests: int | None = None
     max_rate: float | None = None
+    max_examples: int | None = None  # replaces the profile's examples per generating check
     baseline: Path | None = None  # known drift of the live account; a missing file knows nothing
     previous: Path | None = None  # the previous run's drift.json, for night-over-night changes
     lease_seconds: float = DEFAULT_LEASE_SECONDS  # how long a killed run's lease keeps others away
@@ -60,6 +61,7 @@ def settings_from_env(env: Mapping[str, str] | None = None, **overrides: object)
         reports_dir=Path(env.get("CONTRACT_REPORTS", "reports/contract")),
         max_requests=_integer(env, "CONTRACT_MAX_REQUESTS"),
         max_rate=_number(env, "CONTRACT_MAX_RATE"),
+        max_examples=_max_examples(env),
         baseline=_baseline(env, live=base_url is not None),
         previous=Path(env["CONTRACT_PREVIOUS"].strip()) if env.get("CONTRACT_PREVIOUS", "").strip() else None,
         lease_seconds=_lease_seconds(env),
@@ -76,6 +78,14 @@ def _baseline(env: Mapping[str, str], *, live: bool) -> Path | None:
     if value:
         return Path(value)
     return DEFAULT_BASELINE if live else None
+
+
+def _max_examples(env: Mapping[str, str]) -> int | None:
+    examples = _integer(env, "CONTRACT_MAX_EXAMPLES")
+    if examples == 0:
+        value = env["CONTRACT_MAX_EXAMPLES"]
+        raise ConfigError(f"CONTRACT_MAX_EXAMPLES={value!r} would generate nothing; give at least 1")
+    return examples
 
 
 def _lease_seconds(env: Mapping[str, str]) -> float:

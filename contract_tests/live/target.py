@@ -108,7 +108,11 @@ class Target:
 def open_target(settings: Settings) -> Target:
     """Build the target and make sure it answers; raises ConfigError with one line otherwise."""
     budget = budget_for(
-        settings.profile, live=settings.live, max_requests=settings.max_requests, max_rate=settings.max_rate
+        settings.profile,
+        live=settings.live,
+        max_requests=settings.max_requests,
+        max_rate=settings.max_rate,
+        max_examples=settings.max_examples,
     )
     ledger = TrunkLedger(given_trunk=settings.trunk_id)
     if settings.base_url is None:

@@ -19,29 +19,7 @@ from bench.processes import mock_token, run_measured
 from bench.report import Results, Sample, Series, as_json, as_markdown, markdown_table
 from bench.tools import read_events, suite_has_fail_fast
 from mock_api import SCENARIOS
-
-CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
-
-
-def tables(markdown: str) -> list[list[str]]:
-    """The markdown tables of a document, each as its lines."""
-    found: list[list[str]] = []
-    previous_was_row = False
-    for line in markdown.splitlines():
-        is_row = line.startswith("|")
-        if is_row and not previous_was_row:
-            found.append([])
-        if is_row:
-            found[-1].append(line)
-        previous_was_row = is_row
-    return found
-
-
-def assert_well_formed(table: list[str]) -> None:
-    widths = {len(CELL_SEPARATOR.findall(line)) for line in table}
-    assert len(widths) == 1, table
-    assert re.fullmatch(r"\|(---\|)+", table[1]), table[1]
-    assert len(table) >= 3, "a table with no rows"
+from tests.bench.tables import assert_well_formed, tables
 
 
 def test_markdown_table_escapes_pipes_and_shows_missing_values() -> None:
@@ -196,40 +174,3 @@ def test_one_scenario_through_every_tool_gives_a_well_formed_report(tmp_path: Pa
     quick = summary["requests_to_first_finding"]["bolna-contract, quick profile"]
     assert quick == {"median": suite.first_failure_requests, "maximum": suite.first_failure_requests, "scenarios": 1}
     assert document["suite_in_process"]["medians"]["requests"] == suite.requests
-
-
-def test_first_contact_reports_findings_per_cause_and_discovery_requests() -> None:
-    from bench.first_contact import measure_first_contact
-
-    first = measure_first_contact(timeout=300)
-
-    assert first.exit_code == 1 and first.causes == {"breaking": 0, "looser": 4, "additive": 2}
-    assert first.symptoms >= first.total_causes == 6
-    assert first.bounds_measured == 3 and 0 < first.discovery_requests <= 3 * 30
-    results = Results(command="bench", started_at="now", machine={"CPUs": "2"}, quick=True)
-    results.first_contact = first
-    markdown = as_markdown(results)
-    [table] = tables(markdown.split("## First contact", 1)[1])
-    assert_well_formed(table)
-    assert f"{first.discovery_requests} for 3 bounds" in markdown
-    assert json.loads(as_json(results))["first_contact"]["symptoms"] == first.symptoms
-
-
-def test_first_contact_with_a_stricter_server_is_reported_beside_the_looser_one() -> None:
-    from bench.first_contact import FirstContact, measure_first_contact
-
-    stricter = measure_first_contact(timeout=300, server="stricter")
-
-    # Three tightened bounds (one only create takes) and the auth status.
-    assert stricter.exit_code == 1 and stricter.causes == {"breaking": 4, "looser": 0, "additive": 0}
-    assert stricter.symptoms >= stricter.total_causes == 4
-    assert stricter.bounds_measured == 3 and 0 < stricter.discovery_requests <= 3 * 30
-    results = Results(command="bench", started_at="now", machine={"CPUs": "2"}, quick=True)
-    results.first_contact = FirstContact(symptoms=9, causes={"looser": 4, "additive": 2}, server="looser")
-    results.first_contact_stricter = stricter
-    markdown = as_markdown(results)
-    [table] = tables(markdown.split("## First contact", 1)[1])
-    assert_well_formed(table)
-    assert "| measure | looser server | stricter server |" in markdown
-    assert f"{stricter.discovery_requests} for 3 bounds" in markdown
-    assert json.loads(as_json(results))["first_contact_stricter"]["server"] == "stricter"

@@ -24,6 +24,10 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from regenerate import render_client  # noqa: E402
 
+# Its module-scoped fixture (the client rendered from a small spec) is made once: pytest-xdist
+# runs this module's tests in one worker (--dist loadgroup).
+pytestmark = pytest.mark.xdist_group("error-templates")
+
 GOLDEN = Path(__file__).with_name("golden")
 SPEC = GOLDEN / "errors-spec.yaml"
 PACKAGE = "bolna_sip_trunks_client"

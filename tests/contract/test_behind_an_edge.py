@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.contract.contract_run import ContractRun, run_contract
+from tests.contract.contract_run import GENERATED, ContractRun, run_contract
 from tests.fixtures.served_mock import serve_mock
 from tests.hardening.live_runs import live_env
 
@@ -21,7 +21,9 @@ BEHIND_AN_EDGE = ("--compress", "gzip", "--edge-errors", "0.01")
 
 def run_behind_an_edge(tmp_path: Path, *mock_args: str, profile: str = "quick") -> tuple[ContractRun, list[object]]:
     with serve_mock(*BEHIND_AN_EDGE, *mock_args) as served:
-        run = run_contract(tmp_path, env=live_env(served.base_url, served.token, CONTRACT_PROFILE=profile))
+        env = live_env(served.base_url, served.token, CONTRACT_PROFILE=profile)
+        # The default profile's run is the long one: as many generated cases as a user's.
+        run = run_contract(tmp_path, env=env | (GENERATED if profile == "default" else {}))
         return run, list(served.trunks())
 
 

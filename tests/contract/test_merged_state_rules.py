@@ -17,6 +17,10 @@ from contract_tests.values.spec import MERGED_STATE_RULES, SPEC_PATH, TRUNK_PATH
 from tests.contract.contract_run import ContractRun, run_contract
 from tests.mock.mock_support import Api, ip_based_body
 
+# Its module-scoped fixture (a whole run of a scenario) is made once: pytest-xdist runs this
+# module's tests in one worker (--dist loadgroup).
+pytestmark = pytest.mark.xdist_group("merged-state-rules")
+
 PATCH_NAME = "openapi.suggestions.patch"
 
 

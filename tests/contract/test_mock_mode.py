@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from xml.etree import ElementTree
 
-from tests.contract.contract_run import run_contract
+from tests.contract.contract_run import GENERATED, run_contract
 
 RANDOM_TESTS = ("test_patch_applies_exactly_the_sent_fields", "test_operation_conforms", "test_stateful_sequences")
 
 
 def test_default_profile_passes_with_at_least_2000_requests(tmp_path: Path) -> None:
-    run = run_contract(tmp_path, env={"CONTRACT_PROFILE": "default"})
+    run = run_contract(tmp_path, env={"CONTRACT_PROFILE": "default", **GENERATED})
 
     assert run.code == 0, run.stdout[-3000:] + run.stderr[-2000:]
     drift = run.drift

@@ -9,6 +9,7 @@ patch makes the next run clean; real drift layered on top still fails the run.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,9 +19,12 @@ from typing import Any
 import httpx
 import pytest
 
+from bench.first_contact import FirstContact, first_contact_from
+from bench.report import Results, as_json
 from contract_tests.values.bounds import MAX_REQUESTS
 from contract_tests.values.causes import status_rule_fingerprint, stricter_fingerprint
 from contract_tests.values.spec import AUTH_FAILURE
+from tests.bench.tables import first_contact_report
 from tests.contract.contract_run import ContractRun, contract_environment, run_contract
 from tests.contract.test_first_contact import _scratch_copy
 from tests.fixtures.served_mock import ServedMock
@@ -33,6 +37,10 @@ from tests.fixtures.stricter_server import (
     REWORDED,
     serve_stricter,
 )
+
+# Its module-scoped fixtures (a whole first run against the stricter server) are made once:
+# pytest-xdist runs this module's tests in one worker (--dist loadgroup).
+pytestmark = pytest.mark.xdist_group("stricter-first-contact")
 
 TIGHTER = {
     stricter_fingerprint("TrunkName"): LONGEST_NAME,
@@ -106,6 +114,25 @@ def test_the_auth_status_is_one_finding_reproduced_without_the_key(first_run: Co
     assert auth["reproduce"] and all("BOLNA_API_KEY" not in step for step in auth["reproduce"])
     patch = (first_run.reports / "openapi.suggestions.patch").read_text(encoding="utf-8")
     assert patch.count(f"+        '{AUTH_FAILURE_STATUS}':") == 8
+
+
+def test_the_bench_reports_it_beside_the_looser_server(first_run: ContractRun) -> None:
+    # `make bench` measures this first contact in a run of its own; here it is read from this module's.
+    stricter = first_contact_from(
+        first_run.drift, exit_code=first_run.code, wall_seconds=first_run.seconds, server="stricter"
+    )
+
+    # Three tightened bounds (one only create takes) and the auth status.
+    assert stricter.exit_code == 1 and stricter.causes == {"breaking": 4, "looser": 0, "additive": 0}
+    assert stricter.symptoms >= stricter.total_causes == 4
+    assert stricter.bounds_measured == 3 and 0 < stricter.discovery_requests <= 3 * 30
+    results = Results(command="bench", started_at="now", machine={"CPUs": "2"}, quick=True)
+    results.first_contact = FirstContact(symptoms=9, causes={"looser": 4, "additive": 2}, server="looser")
+    results.first_contact_stricter = stricter
+    markdown = first_contact_report(results)
+    assert "| measure | looser server | stricter server |" in markdown
+    assert f"{stricter.discovery_requests} for 3 bounds" in markdown
+    assert json.loads(as_json(results))["first_contact_stricter"]["server"] == "stricter"
 
 
 def test_the_suggested_patch_makes_the_next_run_clean(
