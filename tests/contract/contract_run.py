@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -90,20 +91,8 @@ def _run_in_new_interpreter(reports: Path, args: tuple[str, ...], env: dict[str,
 
 def _run_in_forked_process(reports: Path, args: tuple[str, ...], env: dict[str, str], timeout: float) -> ContractRun:
     with tempfile.TemporaryDirectory(prefix="contract-output-") as scratch:
-        output = Path(scratch)
-        started = time.monotonic()
-        process = ForkedContract(list(args), env, output)
-        try:
-            code = process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-            raise
-        seconds = time.monotonic() - started
-        if not (output / "stderr").exists():  # e.g. the parent's __main__ could not be imported again
-            raise RuntimeError(f"the forked bolna-contract ended (exit {code}) before it began")
-        stdout, stderr = ((output / name).read_text(encoding="utf-8") for name in ("stdout", "stderr"))
-    return ContractRun(code, stdout, stderr, seconds, reports)
+        output, started = Path(scratch), time.monotonic()
+        return RunningContract(ForkedContract(list(args), env, output), reports, output, started).finish(timeout)
 
 
 class ForkedContract:
@@ -140,6 +129,42 @@ class ForkedContract:
 
     def kill(self) -> None:
         self._process.kill()
+
+
+@dataclass
+class RunningContract:
+    """A `bolna-contract` process under way: forked (`ForkedContract`) or a new interpreter."""
+
+    process: subprocess.Popen[bytes] | ForkedContract
+    reports: Path
+    output: Path  # stdout and stderr go to files: a pipe nobody reads could stall the run
+    started: float
+
+    def signal(self, signum: signal.Signals) -> None:
+        self.process.send_signal(signum)
+
+    def command_line(self) -> str:
+        assert isinstance(self.process, subprocess.Popen), "a forked run's command line is the fork server's"
+        return Path(f"/proc/{self.process.pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+
+    def environment(self) -> str:
+        assert isinstance(self.process, subprocess.Popen), "a forked run's initial environment is the fork server's"
+        return Path(f"/proc/{self.process.pid}/environ").read_bytes().replace(b"\0", b"\n").decode()
+
+    def finish(self, timeout: float = 120) -> ContractRun:
+        try:
+            code = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise
+        if not (self.output / "stderr").exists():  # e.g. the parent's __main__ could not be imported again
+            raise RuntimeError(f"bolna-contract ended (exit {code}) before it began")
+        read = (
+            (self.output / "stdout").read_text(encoding="utf-8"),
+            (self.output / "stderr").read_text(encoding="utf-8"),
+        )
+        return ContractRun(code, *read, time.monotonic() - self.started, self.reports)
 
 
 def _bolna_contract(args: list[str], env: dict[str, str], output: Path) -> None:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from contract_tests.live.lease import LeaseMark, lease_marks
 from contract_tests.live.safety import NAME_PREFIX, TRUNKS_PATH
-from tests.contract.contract_run import ROOT, ContractRun, ForkedContract, contract_environment, forkable
+from tests.contract.contract_run import ROOT, ForkedContract, RunningContract, contract_environment, forkable
 from tests.fixtures.fault_proxy import RequestFilter, json_field, with_token
 from tests.fixtures.served_mock import ServedMock
 
@@ -28,38 +26,6 @@ def workbench_creates(token: str) -> tuple[RequestFilter, ...]:
 
 def live_env(base_url: str, token: str, **extra: str) -> dict[str, str]:
     return {"BOLNA_BASE_URL": base_url, "BOLNA_API_KEY": token, **extra}
-
-
-@dataclass
-class RunningContract:
-    process: subprocess.Popen[bytes] | ForkedContract
-    reports: Path
-    output: Path  # stdout and stderr go to files: a pipe nobody reads could stall the run
-    started: float
-
-    def signal(self, signum: signal.Signals) -> None:
-        self.process.send_signal(signum)
-
-    def command_line(self) -> str:
-        assert isinstance(self.process, subprocess.Popen), "a forked run's command line is the fork server's"
-        return Path(f"/proc/{self.process.pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-
-    def environment(self) -> str:
-        assert isinstance(self.process, subprocess.Popen), "a forked run's initial environment is the fork server's"
-        return Path(f"/proc/{self.process.pid}/environ").read_bytes().replace(b"\0", b"\n").decode()
-
-    def finish(self, timeout: float = 120) -> ContractRun:
-        try:
-            code = self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-            raise
-        read = (
-            (self.output / "stdout").read_text(encoding="utf-8"),
-            (self.output / "stderr").read_text(encoding="utf-8"),
-        )
-        return ContractRun(code, *read, time.monotonic() - self.started, self.reports)
 
 
 def start_contract(workdir: Path, env: dict[str, str], *args: str, forked: bool = True) -> RunningContract:

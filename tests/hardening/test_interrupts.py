@@ -17,12 +17,11 @@ import httpx
 import pytest
 
 from contract_tests.live.safety import TRUNKS_PATH
-from tests.contract.contract_run import ContractRun
+from tests.contract.contract_run import ContractRun, RunningContract
 from tests.fixtures.fault_proxy import Action, Fault, FaultProxy, StartFaultProxy, at, json_has
 from tests.fixtures.served_mock import ServedMock, serve_mock
 from tests.hardening.live_runs import (
     A_TRUNK,
-    RunningContract,
     contract_test_trunks,
     live_env,
     start_contract,
