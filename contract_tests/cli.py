@@ -256,7 +256,7 @@ def _run(
     if not settings.quiet:
         verb = "calibrating against" if calibrate else "checking"
         budget = budget_label(settings.profile, settings.max_examples)
-        print(f"bolna-contract: {verb} {target.description} ({budget})", flush=True)
+        print(f"bolna-contract: {verb} {target.description} (profile {budget})", flush=True)
     with _stop_gracefully(target):
         try:
             code = pytest.main(

@@ -135,8 +135,8 @@ def write_report_files(
 
 
 def budget_label(profile: str, max_examples: int | None) -> str:
-    """`profile quick`, and the examples when `--max-examples` replaced the profile's."""
-    return f"profile {profile}" + (f", max examples {max_examples}" if max_examples is not None else "")
+    """`quick`, and the examples when `--max-examples` replaced the profile's."""
+    return profile + (f", max examples {max_examples}" if max_examples is not None else "")
 
 
 def as_json(summary: RunSummary) -> str:
@@ -236,7 +236,7 @@ def as_markdown(summary: RunSummary) -> str:
         f"- Verdict: **{VERDICTS[summary.exit_code]}**"
         + ("" if summary.complete else " (partial run: interrupted or stopped early)"),
         f"- Target: {summary.target}",
-        f"- Profile: {budget_label(summary.profile, summary.max_examples).removeprefix('profile ')}"
+        f"- Profile: {budget_label(summary.profile, summary.max_examples)}"
         f"{' (strict: additive drift fails)' if summary.strict else ''}",
         f"- Requests: {summary.requests} ({summary.retries} retried"
         f"{retry_reasons(summary.transient, summary.persistent)}) in {summary.seconds:.1f} s",
